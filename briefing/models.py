@@ -1,0 +1,98 @@
+"""Plain data passed from stage to stage.
+
+The pipeline reads like this: sources -> text -> summarize -> actors ->
+compose -> render -> deliver. Each stage takes the dataclasses below and
+returns new ones; none of them does I/O on behalf of another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Actor kinds shown to readers.
+PERSON = "person"
+ORGANISATION = "organisation"
+PLACE = "place"  # countries, cities, regions
+ACTOR_KINDS = (PERSON, ORGANISATION, PLACE)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as it came in, before any processing."""
+
+    id: str
+    title: str
+    text: str  # body text; paragraphs separated by blank lines
+    url: str | None = None
+    source: str | None = None  # outlet or site name
+    published: dt.datetime | None = None
+    origin: str = ""  # file path or URL it was read from, for messages
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that could not be used, and why; reported, never fatal."""
+
+    source: str  # file name, URL or "file.jsonl:12"
+    reason: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article's cleaned body."""
+
+    index: int  # position among all the article's sentences, from 0
+    paragraph: int  # position of its paragraph, from 0
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article after the text stage: furniture removed, split into sentences."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def title(self) -> str:
+        return self.article.title
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """A sentence chosen to stand for its article."""
+
+    article_id: str
+    index: int  # the sentence's Sentence.index
+    text: str
+    score: float  # higher is better; only comparable within one article
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person, organisation or place, known by one canonical name."""
+
+    name: str
+    kind: str  # one of ACTOR_KINDS
+    aliases: tuple[str, ...] = ()  # other spellings seen, canonical name excluded
+
+
+@dataclass(frozen=True)
+class PointActors:
+    """Who a key point is about: who acts or speaks, and who else it names."""
+
+    primary: str | None  # an Actor.name, or None when nobody acts in it
+    others: tuple[str, ...] = ()  # Actor.names, primary excluded
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The actors stage's result for a whole briefing."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)  # by Actor.name
+    points: dict[tuple[str, int], PointActors] = field(default_factory=dict)  # by (article_id, index)
