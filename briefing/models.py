@@ -80,6 +80,7 @@ class Actor:
     name: str
     kind: str  # one of ACTOR_KINDS
     aliases: tuple[str, ...] = ()  # other spellings seen, canonical name excluded
+    mentions: int = 0  # how often the day's articles name it: its weight in the news
 
 
 @dataclass(frozen=True)
