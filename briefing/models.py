@@ -96,4 +96,5 @@ class Attribution:
     """The actors stage's result for a whole briefing."""
 
     actors: dict[str, Actor] = field(default_factory=dict)  # by Actor.name
-    points: dict[tuple[str, int], PointActors] = field(default_factory=dict)  # by (article_id, index)
+    # keyed by (article_id, sentence index)
+    points: dict[tuple[str, int], PointActors] = field(default_factory=dict)
