@@ -98,3 +98,32 @@ class Attribution:
     actors: dict[str, Actor] = field(default_factory=dict)  # by Actor.name
     # keyed by (article_id, sentence index)
     points: dict[tuple[str, int], PointActors] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BriefingPoint:
+    """A key point as the briefing shows it: filed under its primary actor."""
+
+    point: KeyPoint
+    primary: str | None
+    others: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActorSection:
+    """One actor's points; `actor` is None for the points nobody acts in."""
+
+    actor: Actor | None
+    points: tuple[BriefingPoint, ...]
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A day's briefing, ready to render."""
+
+    date: dt.date
+    articles: tuple[Article, ...]  # every article that made it, in input order
+    points: dict[str, tuple[KeyPoint, ...]]  # by article id, best first
+    sections: tuple[ActorSection, ...]  # heaviest news first, actor-less last
+    actors: dict[str, Actor]  # every actor found, by canonical name
+    problems: tuple[Problem, ...] = ()  # inputs reported and skipped

@@ -1,0 +1,164 @@
+"""Settings: the one module that reads the environment and `.env`.
+
+Every setting is declared once in SETTINGS with its default, its parser and
+a line of help; `config.example.env` documents the same names (a test keeps
+the two in step). Real environment variables win over `.env`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    parse: Callable[[str], Any]
+    help: str
+    secret: bool = False  # never printed or logged
+
+
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _optional_path(value: str) -> Path | None:
+    return Path(value).expanduser() if value.strip() else None
+
+
+def _path(value: str) -> Path:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return Path(value).expanduser()
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be 1 or more")
+    return number
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = value.strip().lower()
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+def _paths(value: str) -> tuple[Path, ...]:
+    return tuple(Path(part.strip()).expanduser() for part in value.split(",") if part.strip())
+
+
+_ADDRESS = re.compile(r"^[^@\s,<>]+@[^@\s,<>]+$")
+
+
+def _addresses(value: str) -> tuple[str, ...]:
+    addresses = tuple(part.strip() for part in value.split(",") if part.strip())
+    for address in addresses:
+        if not _ADDRESS.match(address):
+            raise ValueError(f"{address!r} is not an e-mail address")
+    return addresses
+
+
+def _address(value: str) -> str:
+    value = value.strip()
+    if value and not _ADDRESS.match(value):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value
+
+
+def _language(value: str) -> str:
+    from sumy.nlp.stemmers import Stemmer
+
+    value = value.strip().lower()
+    try:
+        Stemmer(value)
+    except LookupError as error:
+        raise ValueError(f"no stemmer for {value!r}") from error
+    return value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("BRIEFING_INPUTS", "seeds", _paths,
+            "Files or folders of articles (.txt .md .html .jsonl), comma-separated."),
+    Setting("OUTPUT_DIR", "out", _path, "Where briefing-DATE.html/.txt/.json/.eml are written."),
+    Setting("ALGORITHM", "", _text, "Summarizer for key points; empty means the default."),
+    Setting("POINTS", "3", _positive_int, "Key points per article."),
+    Setting("LANGUAGE", "english", _language,
+            "Language of the articles: sentence splitting, stemming and stop words."),
+    Setting("TEMPLATES_DIR", "", _optional_path,
+            "Folder whose templates override the bundled ones (same file names)."),
+    Setting("ALIASES_FILE", "", _optional_path,
+            "TOML file of actor aliases extending or overriding the bundled list."),
+    Setting("MAX_ARTICLE_BYTES", "5000000", _positive_int,
+            "Larger input files are reported and skipped."),
+    Setting("BRIEFING_FROM", "", _address, "Sender address of the briefing e-mail."),
+    Setting("BRIEFING_TO", "", _addresses, "Recipients, comma-separated."),
+    Setting("BRIEFING_SUBJECT", "Daily briefing for {date}", _text,
+            "Subject line; {date} becomes the briefing's date."),
+    Setting("LOG_LEVEL", "info", _choice("debug", "info", "warning", "error"),
+            "How much the tool logs to stderr."),
+)
+
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Parsed settings, by name, with attribute access (`config.points`)."""
+
+    values: Mapping[str, Any]
+
+    def __getattr__(self, attribute: str) -> Any:
+        try:
+            return self.values[attribute.upper()]
+        except KeyError:
+            raise AttributeError(attribute) from None
+
+    def redacted(self) -> dict[str, str]:
+        """Settings safe to print: secrets replaced, for `--help` and debug logs."""
+        return {
+            name: ("***" if _BY_NAME[name].secret and value else str(value))
+            for name, value in self.values.items()
+        }
+
+
+def load_config(
+    env_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Read `.env` (if any) then the environment, parse every setting, or raise ConfigError."""
+    environ = os.environ if environ is None else environ
+    env_file = Path(".env") if env_file is None else env_file
+    raw: dict[str, str] = {}
+    if env_file.is_file():
+        raw.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    raw.update({name: environ[name] for name in _BY_NAME if name in environ})
+
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        text = raw.get(setting.name, setting.default)
+        try:
+            values[setting.name] = setting.parse(text)
+        except (ValueError, TypeError) as error:
+            shown = "***" if setting.secret else repr(text)
+            raise ConfigError(f"{setting.name}={shown} is invalid: {error}") from None
+    return Config(values)

@@ -1,0 +1,209 @@
+"""Render stage: a Briefing as HTML for email, plain text, and JSON for programs.
+
+Templates are Jinja2 files: the bundled ones in the repository's `templates/`
+folder, overridden file by file by a user's TEMPLATES_DIR. HTML is
+autoescaped, so nothing from an article can become markup; premailer then
+inlines the CSS for mail clients, keeping media queries in a style tag.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from premailer import Premailer
+
+from .models import ActorSection, Article, Briefing
+
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+INSTALLED_TEMPLATES = Path(sys.prefix) / "share" / "briefing" / "templates"
+HTML_TEMPLATE = "briefing.html"
+TEXT_TEMPLATE = "briefing.txt"
+TEXT_WIDTH = 76
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The briefing in every form we deliver it in."""
+
+    subject: str
+    html: str  # email-ready: CSS inlined
+    text: str
+    data: dict[str, Any]  # the JSON document
+
+
+def template_dirs(user_dir: Path | None = None) -> list[Path]:
+    """Where templates are looked up, the user's folder first."""
+    dirs = [user_dir] if user_dir else []
+    dirs += [d for d in (BUNDLED_TEMPLATES, INSTALLED_TEMPLATES) if d.is_dir()]
+    return dirs
+
+
+def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(user_dir)]),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["wrap"] = wrap
+    return environment
+
+
+def wrap(text: str, width: int = TEXT_WIDTH, indent: str = "", first: str | None = None) -> str:
+    """Fill text to `width` columns; `first` prefixes the first line (e.g. "1. ")."""
+    first = indent if first is None else first
+    return textwrap.fill(
+        " ".join(text.split()),
+        width=width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def render(
+    briefing: Briefing,
+    subject: str,
+    templates_dir: Path | None = None,
+    language: str = "en",
+) -> Rendered:
+    """Render the briefing as inlined HTML, plain text and a JSON-ready dict."""
+    environment = make_environment(templates_dir)
+    context = template_context(briefing, subject, language)
+    html = environment.get_template(HTML_TEMPLATE).render(context)
+    text = environment.get_template(TEXT_TEMPLATE).render(context)
+    return Rendered(subject=subject, html=inline_css(html), text=text, data=to_json(briefing))
+
+
+def inline_css(html: str) -> str:
+    """Inline CSS for mail clients; media queries stay in <style> and keep `!important`."""
+    return Premailer(
+        html,
+        keep_style_tags=True,
+        strip_important=False,
+        allow_network=False,
+        allow_loading_external_files=False,
+        disable_validation=True,
+        cssutils_logging_level=logging.CRITICAL,
+    ).transform(pretty_print=False)
+
+
+def template_context(briefing: Briefing, subject: str, language: str = "en") -> dict[str, Any]:
+    """What every template receives (documented in the README)."""
+    articles = {article.id: article for article in briefing.articles}
+    sections = [_section_view(section, articles) for section in briefing.sections]
+    top = next((s["points"][0]["text"] for s in sections if s["points"]), "")
+    return {
+        "subject": subject,
+        "date": briefing.date.isoformat(),
+        "date_long": f"{briefing.date:%A} {briefing.date.day} {briefing.date:%B %Y}",
+        "language": language,
+        "preheader": top,
+        "sections": sections,
+        "articles": [_article_view(a, n) for n, a in enumerate(briefing.articles, start=1)],
+        "article_count": len(briefing.articles),
+        "point_count": sum(len(points) for points in briefing.points.values()),
+        "problems": [{"source": p.source, "reason": p.reason} for p in briefing.problems],
+    }
+
+
+def _article_view(article: Article, number: int) -> dict[str, Any]:
+    return {
+        "number": number,
+        "id": article.id,
+        "title": article.title,
+        "url": article.url if _is_absolute_http(article.url) else None,
+        "source": article.source,
+        "published": article.published.isoformat() if article.published else None,
+    }
+
+
+def _is_absolute_http(url: str | None) -> bool:
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+def _section_view(section: ActorSection, articles: dict[str, Article]) -> dict[str, Any]:
+    numbers = {article_id: n for n, article_id in enumerate(articles, start=1)}
+    actor = section.actor
+    return {
+        "name": actor.name if actor else None,
+        "kind": actor.kind if actor else None,
+        "aliases": list(actor.aliases) if actor else [],
+        "points": [
+            {
+                "text": item.point.text,
+                "others": list(item.others),
+                "article": _article_view(articles[item.point.article_id],
+                                         numbers[item.point.article_id]),
+                "index": item.point.index,
+            }
+            for item in section.points
+        ],
+    }
+
+
+def to_json(briefing: Briefing) -> dict[str, Any]:
+    """The briefing for programs: articles with their points, actors with theirs."""
+    involvement: dict[str, list[dict[str, Any]]] = {name: [] for name in briefing.actors}
+    for section in briefing.sections:
+        for item in section.points:
+            for name in ([item.primary] if item.primary else []) + list(item.others):
+                involvement.setdefault(name, []).append({
+                    "text": item.point.text,
+                    "article_id": item.point.article_id,
+                    "index": item.point.index,
+                    "primary": name == item.primary,
+                })
+    order = {s.actor.name: n for n, s in enumerate(briefing.sections) if s.actor}
+    actors = sorted(
+        briefing.actors.values(),
+        key=lambda a: (order.get(a.name, len(order)), -a.mentions, a.name),
+    )
+    return {
+        "date": briefing.date.isoformat(),
+        "articles": [
+            {
+                "id": article.id,
+                "title": article.title,
+                "url": article.url,
+                "source": article.source,
+                "published": article.published.isoformat() if article.published else None,
+                "points": [
+                    {"text": p.text, "index": p.index, "score": round(p.score, 6)}
+                    for p in briefing.points.get(article.id, ())
+                ],
+            }
+            for article in briefing.articles
+        ],
+        "actors": [
+            {
+                "name": actor.name,
+                "kind": actor.kind,
+                "aliases": list(actor.aliases),
+                "mentions": actor.mentions,
+                "points": involvement.get(actor.name, []),
+            }
+            for actor in actors
+        ],
+        "sections": [
+            {
+                "actor": section.actor.name if section.actor else None,
+                "points": [
+                    {"article_id": i.point.article_id, "index": i.point.index,
+                     "text": i.point.text, "others": list(i.others)}
+                    for i in section.points
+                ],
+            }
+            for section in briefing.sections
+        ],
+        "problems": [{"source": p.source, "reason": p.reason} for p in briefing.problems],
+    }
