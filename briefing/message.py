@@ -47,7 +47,7 @@ def build_message(
     message["Subject"] = one_line(rendered.subject)
     message["From"] = sender
     message["To"] = ", ".join(recipients)
-    message["Date"] = format_datetime(sent_at or dt.datetime.now(dt.timezone.utc))
+    message["Date"] = format_datetime(sent_at or dt.datetime.now(dt.UTC))
     message["Message-ID"] = message_id_for(date, sender, recipients)
     message["MIME-Version"] = "1.0"
     message.set_content(rendered.text)
