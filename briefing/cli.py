@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="one article a line: id, title, text")
     _add_summary_options(summarize)
     summarize.set_defaults(handler=run_summarize)
+
+    _add_preview_command(commands)
     return parser
 
 
@@ -164,6 +166,80 @@ def run_summarize(args: argparse.Namespace) -> int:
         print(json.dumps(record, ensure_ascii=False), flush=False)
     if not articles:
         raise CommandError(f"{args.file}: no usable articles")
+    return 0
+
+
+def _port(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 to 65535")
+    return number
+
+
+def _add_preview_command(commands: argparse._SubParsersAction) -> None:
+    """Register `preview`: build the briefing and serve it to a browser on loopback."""
+    from .preview import DEFAULT_HOST, DEFAULT_PORT
+
+    preview = commands.add_parser(
+        "preview", help="serve the briefing to your browser, rebuilt as you edit",
+        description="Build the briefing, serve it on http://127.0.0.1:PORT/ and open it in "
+        "a browser. The page shows exactly the e-mailed HTML, with a switch to the plain "
+        "text; after you edit a template or an input, reload to see the change. Ctrl-C stops.",
+    )
+    preview.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
+                         help="article files or folders; default: BRIEFING_INPUTS")
+    preview.add_argument("--out", type=Path, help="output folder (default: OUTPUT_DIR)")
+    preview.add_argument("--date", type=_date, help="briefing date, YYYY-MM-DD (default: today)")
+    _add_summary_options(preview)
+    preview.add_argument("--port", type=_port, default=DEFAULT_PORT,
+                         help=f"port to listen on; a free one if taken, 0 for any "
+                         f"(default: {DEFAULT_PORT})")
+    preview.add_argument("--host", default=DEFAULT_HOST,
+                         help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)")
+    preview.add_argument("--no-open", action="store_true", help="do not open a browser")
+    preview.set_defaults(handler=run_preview)
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    import webbrowser
+
+    from .pipeline import generate
+    from .preview import LiveEdition, bind, is_loopback, make_handler, server_url, watched_paths
+
+    config = args.config
+    date = args.date or dt.date.today()
+    inputs = list(args.inputs or config.briefing_inputs)
+    out_dir = args.out or config.output_dir
+    live = LiveEdition(
+        lambda: generate(config, date, inputs, out_dir,
+                         algorithm=args.algorithm, points=args.points),
+        watch=watched_paths(inputs, config.templates_dir, config.aliases_file),
+        exclude=[out_dir],
+    )
+    first = live.current()
+    if isinstance(first, Exception):
+        print(f"The briefing could not be built yet: {first}", flush=True)
+    try:
+        server = bind(args.host, args.port, make_handler(live))
+    except OSError as error:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+    if not is_loopback(args.host):
+        log.warning("listening on %s: other machines can read this briefing", args.host)
+    url = server_url(server)
+    if server.server_address[1] != args.port and args.port != 0:
+        print(f"Port {args.port} is taken; using {server.server_address[1]}.")
+    print(f"Previewing the briefing for {date} at {url}  (Ctrl-C to stop)", flush=True)
+    if not args.no_open:
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("Preview stopped.", flush=True)
+    finally:
+        server.server_close()
     return 0
 
 

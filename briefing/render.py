@@ -101,19 +101,23 @@ def template_context(briefing: Briefing, subject: str, language: str = "en") -> 
     """What every template receives (documented in the README)."""
     articles = {article.id: article for article in briefing.articles}
     sections = [_section_view(section, articles) for section in briefing.sections]
-    top = next((s["points"][0]["text"] for s in sections if s["points"]), "")
     return {
         "subject": subject,
         "date": briefing.date.isoformat(),
         "date_long": f"{briefing.date:%A} {briefing.date.day} {briefing.date:%B %Y}",
         "language": language,
-        "preheader": top,
+        "preheader": top_line(briefing),
         "sections": sections,
         "articles": [_article_view(a, n) for n, a in enumerate(briefing.articles, start=1)],
         "article_count": len(briefing.articles),
         "point_count": sum(len(points) for points in briefing.points.values()),
         "problems": [{"source": p.source, "reason": p.reason} for p in briefing.problems],
     }
+
+
+def top_line(briefing: Briefing) -> str:
+    """The day's top line: the best point of the heaviest group, shown as the inbox preview."""
+    return next((s.points[0].point.text for s in briefing.sections if s.points), "")
 
 
 def _article_view(article: Article, number: int) -> dict[str, Any]:
