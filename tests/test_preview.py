@@ -1,0 +1,137 @@
+"""`preview`: the briefing served on loopback, rebuilt on the next load after an edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from briefing.config import load_config
+from briefing.pipeline import generate
+from briefing.preview import LiveEdition, respond, watched_files
+from briefing.render import BUNDLED_TEMPLATES
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DATE = "2026-11-28"
+BUDGET = (
+    "Council passes budget\n\n"
+    "The city council of Riverton approved a new budget on Monday after a long debate "
+    "about schools and roads. Mayor Jane Doe said the plan would cut costs by ten percent.\n"
+)
+
+
+def fetch(url: str) -> tuple[int, str, str]:
+    """Status, content type and body of a GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+def test_preview_serves_the_emailed_bytes_rebuilds_after_edits_and_stops_on_ctrl_c(tmp_path):
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    shutil.copy(BUNDLED_TEMPLATES / "briefing.html", templates)
+    out = tmp_path / "out"
+    environment = {**os.environ, "TEMPLATES_DIR": str(templates), "PYTHONUNBUFFERED": "1"}
+    with socket.socket() as taken:  # the chosen port is busy: preview must pick a free one
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "run_briefing.py"), "--env-file", str(tmp_path / "none"),
+             "preview", str(inputs), "--out", str(out), "--date", DATE,
+             "--port", str(busy), "--no-open"],
+            cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            printed = ""
+            while "http://" not in printed:
+                line = process.stdout.readline()
+                assert line, process.stderr.read()
+                printed += line
+            url = re.search(r"http://127\.0\.0\.1:(\d+)/", printed).group(0)
+            assert f":{busy}/" not in url and f"Port {busy} is taken" in printed
+
+            config = load_config(env_file=tmp_path / "none", environ=environment)
+            edition = generate(config, dt.date.fromisoformat(DATE), [inputs], tmp_path / "mine")
+            status, kind, body = fetch(url + "email.html")
+            assert (status, kind) == (200, "text/html; charset=utf-8")
+            assert body == edition.rendered.html  # exactly what is e-mailed
+            assert fetch(url + "email.txt")[2] == edition.rendered.text
+            status, _, page = fetch(url)
+            assert status == 200 and 'src="/email.html"' in page
+            assert 'src="/email.txt"' in fetch(url + "?view=text")[2]
+
+            template = templates / "briefing.html"
+            template.write_text(template.read_text().replace("Daily briefing<", "Morning notes<"))
+            assert ">Morning notes<" in fetch(url + "email.html")[2]
+            (inputs / "budget.txt").write_text(BUDGET)
+            assert "Riverton" in fetch(url + "email.txt")[2]
+            template.write_text("{% if %}")  # a typo shows as an error; the server stays up
+            status, _, body = fetch(url)
+            assert status == 500 and "could not be built" in body
+            shutil.copy(BUNDLED_TEMPLATES / "briefing.html", template)
+            assert fetch(url)[0] == 200
+        finally:
+            process.send_signal(signal.SIGINT)
+            stdout, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0, stderr
+    assert "Preview stopped." in stdout
+    assert "Traceback" not in stderr
+
+
+def test_unchanged_files_are_not_built_again(tmp_path):
+    watched = tmp_path / "in"
+    watched.mkdir()
+    (watched / "a.txt").write_text("one")
+    builds = []
+    live = LiveEdition(lambda: builds.append(1) or len(builds), watch=[watched])
+    live.current()
+    live.current()
+    assert len(builds) == 1
+    (watched / "b.txt").write_text("new file")
+    live.current()
+    (watched / "a.txt").unlink()
+    live.current()
+    assert len(builds) == 3
+
+
+def test_outputs_inside_a_watched_folder_do_not_trigger_rebuilds(tmp_path):
+    (tmp_path / "article.txt").write_text("text")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "briefing.html").write_text("<p>")
+    files = watched_files([tmp_path], exclude=[tmp_path / "out"])
+    assert files == [(tmp_path / "article.txt").resolve()]
+
+
+@pytest.mark.parametrize(("path", "status"), [("/nothing", 404), ("/favicon.ico", 204)])
+def test_unknown_addresses_are_not_found(path, status):
+    live = LiveEdition(lambda: pytest.fail("no build needed"), watch=[])
+    assert respond(path, live).status == status
+
+
+def test_preview_help_names_its_options(capsys):
+    from briefing.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["preview", "--help"])
+    help_text = capsys.readouterr().out
+    for option in ("--port", "--host", "--no-open", "--date", "--out"):
+        assert option in help_text
+
