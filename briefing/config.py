@@ -96,6 +96,31 @@ def _language(value: str) -> str:
     return value
 
 
+# --- Feeds and web pages (issue 4) ---------------------------------------------
+
+
+def _urls(value: str) -> tuple[str, ...]:
+    urls = tuple(part.strip() for part in value.split(",") if part.strip())
+    for url in urls:
+        if not re.match(r"^https?://[^/\s]+", url, flags=re.IGNORECASE):
+            raise ValueError(f"{url!r} is not an http(s) URL")
+    return urls
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if not number > 0:
+        raise ValueError("must be more than 0")
+    return number
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be 0 or more")
+    return number
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("BRIEFING_INPUTS", "seeds", _paths,
             "Files or folders of articles (.txt .md .html .jsonl), comma-separated."),
@@ -116,6 +141,22 @@ SETTINGS: tuple[Setting, ...] = (
             "Subject line; {date} becomes the briefing's date."),
     Setting("LOG_LEVEL", "info", _choice("debug", "info", "warning", "error"),
             "How much the tool logs to stderr."),
+    # Feeds and web pages
+    Setting("FEEDS", "", _urls, "RSS or Atom feed URLs, comma-separated."),
+    Setting("FEEDS_FILE", "", _optional_path,
+            "File of feed URLs, one a line (# comments), or an OPML export."),
+    Setting("URLS", "", _urls, "Article page URLs, comma-separated."),
+    Setting("URLS_FILE", "", _optional_path, "File of article page URLs, one a line."),
+    Setting("STATE_DIR", "", _optional_path,
+            "Last-briefing time and HTTP cache; empty means OUTPUT_DIR/state."),
+    Setting("FETCH_TIMEOUT", "20", _seconds, "Seconds before a feed or page fetch gives up."),
+    Setting("FETCH_MAX_BYTES", "10000000", _positive_int,
+            "Larger feeds or pages are reported and skipped."),
+    Setting("FETCH_MAX_REDIRECTS", "5", _count, "Redirects followed per fetch."),
+    Setting("FETCH_WORKERS", "8", _positive_int, "Fetches in parallel."),
+    Setting("FETCH_PER_HOST", "2", _positive_int, "Fetches in parallel to any one host."),
+    Setting("USER_AGENT", "briefing/0.1 (daily news briefing)",
+            _text, "User-Agent header sent with every fetch."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

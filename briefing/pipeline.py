@@ -102,7 +102,8 @@ def generate(
 
     Arguments left as None take their value from the configuration.
     """
-    harvest = read_inputs(inputs or config.briefing_inputs, config.max_article_bytes)
+    files = config.briefing_inputs if inputs is None else inputs  # [] means web sources only
+    harvest = read_inputs(files, config.max_article_bytes)
     for problem in harvest.problems:
         log.warning("skipped %s: %s", problem.source, problem.reason)
     briefing = build_briefing(
