@@ -86,7 +86,8 @@ def build_opener() -> urllib.request.OpenerDirector:
         urllib.request.ProxyHandler(),  # honours http_proxy / https_proxy / no_proxy
         urllib.request.HTTPHandler(),
         urllib.request.HTTPSHandler(context=ssl.create_default_context()),
-        urllib.request.HTTPErrorProcessor(),  # any non-2xx becomes an HTTPError
+        urllib.request.HTTPDefaultErrorHandler(),  # any non-2xx becomes an HTTPError
+        urllib.request.HTTPErrorProcessor(),
     ):
         opener.add_handler(handler)
     return opener
