@@ -151,7 +151,7 @@ def parse_feed(data: bytes, url: str, content_type: str = "", charset: str | Non
 
 
 def _entry(item: dict, feed_url: str, feed_title: str) -> FeedEntry:
-    link = (item.get("link") or "").strip()
+    link = urljoin(feed_url, (item.get("link") or "").strip())
     bodies = [c.get("value", "") for c in item.get("content", [])] + [item.get("summary", "")]
     texts = [html_to_text(body) for body in bodies if body]
     stamp = item.get("published_parsed") or item.get("updated_parsed")
@@ -159,7 +159,7 @@ def _entry(item: dict, feed_url: str, feed_title: str) -> FeedEntry:
         feed_url=feed_url,
         feed_title=feed_title,
         title=html_to_text(item.get("title", "")),
-        link=urljoin(feed_url, link) if link else None,
+        link=link if is_fetchable(link) else None,  # a file: or javascript: link is dropped
         published=dt.datetime(*stamp[:6], tzinfo=dt.UTC) if stamp else None,
         text=max(texts, key=len, default=""),
     )
@@ -402,8 +402,8 @@ def read_web(
     teasers = [entry for entry in entries if is_teaser(entry.text)]
     wanted: dict[str, tuple[str, FeedEntry | None]] = {}  # canonical URL -> (URL, entry)
     for entry in teasers:
-        if not entry.link or not is_fetchable(entry.link):
-            where = entry.link or f"{entry.feed_url} ({entry.title or 'untitled entry'})"
+        if not entry.link:
+            where = f"{entry.feed_url} ({entry.title or 'untitled entry'})"
             harvest.problems.append(Problem(where, "teaser only, and no http(s) link to "
                                                    "the full article"))
             continue
