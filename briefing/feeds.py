@@ -74,6 +74,7 @@ class FeedEntry:
     link: str | None
     published: dt.datetime | None
     text: str
+    author: str | None = None
 
 
 # --- Lists of sources ----------------------------------------------------------
@@ -162,6 +163,7 @@ def _entry(item: dict, feed_url: str, feed_title: str) -> FeedEntry:
         link=link if is_fetchable(link) else None,  # a file: or javascript: link is dropped
         published=dt.datetime(*stamp[:6], tzinfo=dt.UTC) if stamp else None,
         text=max(texts, key=len, default=""),
+        author=html_to_text(item.get("author", "")) or None,
     )
 
 
@@ -282,7 +284,7 @@ def page_article(response: Response, entry: FeedEntry | None = None) -> Article:
     html, note = decode_html(response.body, response.charset)
     if note:
         log.info("%s: %s", response.url, note)
-    link = entry.link if entry and entry.link else response.url
+    link = without_tracking(entry.link if entry and entry.link else response.url)
     article = parse_html(html, article_id=article_id(link), origin=response.url,
                          url=response.final_url)
     if entry is None:
@@ -293,6 +295,7 @@ def page_article(response: Response, entry: FeedEntry | None = None) -> Article:
         url=link,
         source=entry.feed_title or article.source,
         published=entry.published or article.published,
+        author=article.author or entry.author,
     )
 
 
@@ -303,10 +306,11 @@ def entry_article(entry: FeedEntry) -> Article:
         id=article_id(link + (entry.title if not entry.link else "")),
         title=entry.title or entry.text.split("\n", 1)[0][:120],
         text=entry.text,
-        url=entry.link,
+        url=without_tracking(entry.link) if entry.link else None,
         source=entry.feed_title,
         published=entry.published,
         origin=entry.link or entry.feed_url,
+        author=entry.author,
     )
 
 
@@ -325,6 +329,14 @@ _TRACKING = re.compile(
     r"at_medium|at_campaign|at_custom\d*|rss|feed|from|source|s_cid|xtor|__twitter_impression)$",
     re.IGNORECASE,
 )
+
+
+def without_tracking(url: str) -> str:
+    """The address as shown in the briefing: tracking parameters and fragment removed."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not _TRACKING.match(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def canonical_url(url: str) -> str:
@@ -400,6 +412,7 @@ def read_web(
     entries = _read_feeds(sources.feeds, since, policy, cache, progress, harvest)
     full = [entry for entry in entries if not is_teaser(entry.text)]
     teasers = [entry for entry in entries if is_teaser(entry.text)]
+    have = {canonical_url(entry.link) for entry in full if entry.link}
     wanted: dict[str, tuple[str, FeedEntry | None]] = {}  # canonical URL -> (URL, entry)
     for entry in teasers:
         if not entry.link:
@@ -407,7 +420,8 @@ def read_web(
             harvest.problems.append(Problem(where, "teaser only, and no http(s) link to "
                                                    "the full article"))
             continue
-        wanted.setdefault(canonical_url(entry.link), (entry.link, entry))
+        if canonical_url(entry.link) not in have:  # another feed carries it in full
+            wanted.setdefault(canonical_url(entry.link), (entry.link, entry))
     for url in sources.pages:
         wanted.setdefault(canonical_url(url), (url, None))
 

@@ -28,6 +28,7 @@ class Article:
     source: str | None = None  # outlet or site name
     published: dt.datetime | None = None
     origin: str = ""  # file path or URL it was read from, for messages
+    author: str | None = None  # byline, when the page or feed names one
 
 
 @dataclass(frozen=True)

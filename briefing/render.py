@@ -176,6 +176,7 @@ def to_json(briefing: Briefing) -> dict[str, Any]:
                 "title": article.title,
                 "url": article.url,
                 "source": article.source,
+                "author": article.author,
                 "published": article.published.isoformat() if article.published else None,
                 "points": [
                     {"text": p.text, "index": p.index, "score": round(p.score, 6)}

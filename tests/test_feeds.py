@@ -123,6 +123,9 @@ def test_feeds_make_a_briefing_of_recent_stories_each_once(web, tmp_path):
     library = data["articles"][2]
     assert library["source"] == "City Paper"
     assert library["url"] == web.url("/library")
+    assert library["author"] == "Sam Reporter"  # extracted from the page
+    bridge = data["articles"][0]
+    assert bridge["url"] == web.url("/bridge")  # the feed's link had no tracking
     assert len(library["points"]) == 3
     assert "Read more" not in text and "Share this story" not in text
     assert "Valley News" in text and web.url("/bridge") in text
@@ -213,6 +216,7 @@ def test_config_lists_feeds_and_pages_and_accepts_opml(web, tmp_path):
     out = tmp_path / "out"
     assert generate(out) == 0
     _, data, _ = outputs(out)
+    assert all("utm_" not in article["url"] for article in data["articles"])
     titles = sorted(article["title"] for article in data["articles"])
     assert titles == ["City library extends opening hours", "Farmers report record apple harvest",
                       "Riverton opens its new river bridge (wire copy)",
