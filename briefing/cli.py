@@ -138,6 +138,8 @@ class TerminalProgress:
             sys.stderr.write(f"\r{stage}: {done}/{total} {unit}\x1b[K")
             sys.stderr.flush()
             self.shown = True
+            if done == total:  # a finished stage keeps its line; logs start below it
+                self.finish()
 
     def finish(self) -> None:
         if self.shown:
@@ -165,6 +167,9 @@ def run_generate(args: argparse.Namespace) -> int:
     if web and edition.briefing.articles:
         record_briefing(web.state_dir, web.started)
     briefing = edition.briefing
+    if not briefing.articles and web:
+        raise CommandError("no usable articles: nothing new in the feeds since "
+                           f"{web.since:%Y-%m-%d %H:%M %Z} and nothing else to brief")
     if not briefing.articles:
         raise CommandError("no usable articles: nothing to brief (see the lines above)")
     actors = sum(1 for section in briefing.sections if section.actor)

@@ -348,3 +348,12 @@ def test_lists_of_feeds_are_lines_or_opml(tmp_path):
     (tmp_path / "bad.opml").write_text("<opml><body><outline xmlUrl='x'>")
     urls, [problem] = read_url_list(tmp_path / "bad.opml")
     assert urls == [] and problem.reason.startswith("malformed OPML")
+
+
+@pytest.mark.parametrize("declared", ["utf-8", None])
+def test_a_latin1_feed_with_a_wrong_or_missing_charset_is_still_read(declared):
+    feed = rss("Café News", [{"title": "Le café ouvre", "link": "http://a.test/1",
+                              "date": rfc822(RECENT), "description": "Un café."}])
+    data = feed.replace(' encoding="utf-8"', "").encode("latin-1")
+    [entry] = parse_feed(data, "http://a.test/feed", "application/rss+xml", declared)
+    assert (entry.feed_title, entry.title) == ("Café News", "Le café ouvre")
