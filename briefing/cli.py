@@ -167,7 +167,7 @@ def run_generate(args: argparse.Namespace) -> int:
     if web and edition.briefing.articles:
         record_briefing(web.state_dir, web.started)
     briefing = edition.briefing
-    if not briefing.articles and web:
+    if not briefing.articles and web and not briefing.problems:
         raise CommandError("no usable articles: nothing new in the feeds since "
                            f"{web.since:%Y-%m-%d %H:%M %Z} and nothing else to brief")
     if not briefing.articles:

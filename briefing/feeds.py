@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from xml.sax import SAXException
 
 import feedparser
 
@@ -105,9 +106,10 @@ def window_start(state_dir: Path, now: dt.datetime) -> dt.datetime:
     """When the last briefing was generated, or 24 hours before `now` if never."""
     try:
         record = json.loads((state_dir / STATE_FILE).read_text("utf-8"))
-        return dt.datetime.fromisoformat(record["generated_at"])
+        when = dt.datetime.fromisoformat(record["generated_at"])
     except (OSError, ValueError, KeyError, TypeError):
         return now - DEFAULT_WINDOW
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def record_briefing(state_dir: Path, when: dt.datetime) -> Path:
@@ -143,7 +145,7 @@ def parse_feed(data: bytes, url: str, content_type: str = "", charset: str | Non
         if parsed.get("bozo"):
             raise UnusableInput(f"malformed XML ({_bozo_reason(parsed)})")
         raise UnusableInput("not an RSS or Atom feed")
-    if parsed.get("bozo") and not parsed.entries:
+    if not parsed.entries and isinstance(parsed.get("bozo_exception"), SAXException):
         raise UnusableInput(f"malformed XML ({_bozo_reason(parsed)})")
     if parsed.get("bozo"):
         log.info("%s: feed read despite %s", url, _bozo_reason(parsed))
@@ -547,6 +549,8 @@ def collect(
     now = now or dt.datetime.now(dt.UTC)
     state_dir = config.state_dir or (out_dir or config.output_dir) / "state"
     start = since or window_start(state_dir, now)
+    for problem in problems:
+        log.warning("skipped %s: %s", problem.source, problem.reason)
     harvest = read_web(sources, start, fetch_policy(config), open_cache(state_dir), progress)
     harvest.problems[:0] = problems
     return WebRun(harvest, state_dir, now, start)

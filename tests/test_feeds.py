@@ -5,8 +5,10 @@ source; everything else still makes the briefing.
 """
 
 import datetime as dt
+import io
 import json
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from localweb import (
     story_text,
 )
 
-from briefing.cli import main
+from briefing.cli import TerminalProgress, main
 from briefing.feeds import (
     STATE_FILE,
     canonical_url,
@@ -52,6 +54,9 @@ def isolated(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FETCH_TIMEOUT", "0.5")
     monkeypatch.setenv("FETCH_MAX_BYTES", "200000")
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                 "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)  # loopback must not go to a proxy
 
 
 @pytest.fixture
@@ -357,3 +362,31 @@ def test_a_latin1_feed_with_a_wrong_or_missing_charset_is_still_read(declared):
     data = feed.replace(' encoding="utf-8"', "").encode("latin-1")
     [entry] = parse_feed(data, "http://a.test/feed", "application/rss+xml", declared)
     assert (entry.feed_title, entry.title) == ("Café News", "Le café ouvre")
+
+
+def test_an_empty_feed_is_not_a_failure():
+    assert parse_feed(rss("Quiet", []).encode(), "http://q.test/feed") == []
+
+
+def test_a_feed_served_as_text_html_is_still_read():
+    feed = rss("Mislabelled", [{"title": "T", "link": "http://m.test/1", "date": rfc822(RECENT),
+                                "content": story_html("storm")}])
+    [entry] = parse_feed(feed.encode(), "http://m.test/feed", "text/html")
+    assert entry.title == "T"
+
+
+def test_progress_shows_on_a_terminal_only(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    progress = TerminalProgress(enabled=True)
+    for done in (1, 2):
+        progress("pages", done, 2)
+    progress("summarize", 1, 1)
+    assert screen.getvalue() == "\rpages: 2/2 pages\x1b[K\n\rsummarize: 1/1 articles\x1b[K\n"
+    quiet = TerminalProgress(enabled=False)
+    quiet("pages", 1, 1)
+    assert screen.getvalue().count("pages:") == 1
