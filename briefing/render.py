@@ -194,16 +194,32 @@ def to_json(briefing: Briefing) -> dict[str, Any]:
             }
             for actor in actors
         ],
+        "stories": [
+            {
+                "id": story.id,
+                "title": story.title,
+                "articles": list(story.article_ids),
+                "points": [
+                    {"text": sp.point.text, "sources": list(sp.sources),
+                     "article_id": sp.point.article_id, "index": sp.point.index}
+                    for sp in story.points
+                ],
+            }
+            for story in briefing.stories
+        ],
         "sections": [
             {
                 "actor": section.actor.name if section.actor else None,
+                "nothing_new": section.nothing_new,
                 "points": [
                     {"article_id": i.point.article_id, "index": i.point.index,
-                     "text": i.point.text, "others": list(i.others)}
+                     "text": i.point.text, "others": list(i.others), "story": i.story,
+                     "sources": list(i.sources), "earlier": i.earlier}
                     for i in section.points
                 ],
             }
             for section in briefing.sections
         ],
+        "omitted_articles": list(briefing.omitted),
         "problems": [{"source": p.source, "reason": p.reason} for p in briefing.problems],
     }
