@@ -114,6 +114,7 @@ def generate(
     algorithm: str | None = None,
     points: int | None = None,
     progress: Progress | None = None,
+    cluster: bool | None = None,
     extra_articles: Sequence[Article] = (),
     extra_problems: Sequence[Problem] = (),
 ) -> Edition:
@@ -134,7 +135,7 @@ def generate(
         aliases=load_aliases(config.aliases_file),
         problems=[*harvest.problems, *extra_problems],
         progress=progress,
-        cluster=config.cluster_stories,
+        cluster=config.cluster_stories if cluster is None else cluster,
         threshold=config.story_threshold,
         window_hours=config.story_window_hours,
         shape=Shape(config.points_per_actor, config.actors_per_briefing, config.repeats),
