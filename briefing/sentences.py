@@ -78,7 +78,9 @@ _EN_ABBREVIATIONS = frozenset(
     """.split()
 )
 # Abbreviations that stand before a number: "No. 10", "p. 55", "N°. 7".
-_EN_NUMBER_PREFIXES = frozenset("no nos nr n° nº vol vols p pp para paras art arts fig figs ch sec".split())
+_EN_NUMBER_PREFIXES = frozenset(
+    "no nos nr n° nº vol vols p pp para paras art arts fig figs ch sec".split()
+)
 # Words that commonly open a sentence; after an abbreviation they mark its end.
 _EN_STARTERS = frozenset(
     """I A An The This That These Those There Here It Its He She We You They His Her
@@ -289,8 +291,11 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
         if opening is None:
             return spans
         closing = _QUOTE_CLOSE[opening.group(1)].search(text, opening.end())
-        if closing is None:
-            position = opening.end()  # unclosed: a quotation running on
+        quote = opening.group(1)
+        if closing is None or text.find(quote, opening.end(), closing.start()) != -1:
+            # Unclosed, or a new quotation opens first: a quotation running on
+            # across paragraphs, which news writers leave open.
+            position = opening.end()
             continue
         spans.append((opening.start(1), closing.start()))
         position = closing.end()
@@ -357,11 +362,12 @@ def split_sentences(paragraph: str, language: str = "english") -> list[str]:
 
 
 def split_words(text: str, language: str = "english") -> list[str]:
-    """Word tokens for summarizers (sumy's Tokenizer.to_words): words and numbers, no punctuation-only tokens.
+    """Word tokens for summarizers (sumy's Tokenizer.to_words).
 
-    Contractions ("don't"), possessives ("BA's"), hyphenated words
-    ("long-haul") and numbers ("4.3", "1,000") stay one token. The rule is
-    the same for every language written with spaces between words.
+    Words and numbers, no punctuation-only tokens. Contractions ("don't"),
+    possessives ("BA's"), hyphenated words ("long-haul") and numbers ("4.3",
+    "1,000") stay one token. The rule is the same for every language written
+    with spaces between words.
     """
     return _WORD.findall(text)
 
