@@ -18,7 +18,7 @@ __all__ = ["Tokenizer", "split_sentences", "split_words"]
 
 # Terminal punctuation (spaced ellipses ". . ." included), the quotes and
 # brackets that close it, then the gap before the next sentence.
-_CANDIDATE = re.compile(r"([.!?…]+(?: [.…]+)*)([\"'”’»)\]]*)\s+(?=\S)")
+_CANDIDATE = re.compile(r"([.!?…]+(?: [.…]+)*)([\"'”’»)\]]*(?:[ \u00a0\u202f]»)?)\s+(?=\S)")
 # The next token, up to whitespace.
 _TOKEN = re.compile(r"\S+")
 _OPENERS = "\"'“‘«„‚([{"
@@ -37,14 +37,14 @@ _BULLET = re.compile(r"(?<=\s)(?=[•⁃‣▪◦])")
 # --- Quotations ---------------------------------------------------------------
 
 # An opening quote: at the start or after space, a bracket or a dash, and
-# followed by text.
-_QUOTE_OPEN = re.compile(r"(?:^|(?<=[\s(\[{—–-]))([\"“«„‚‘'])(?=\S)")
+# followed by text (or by a space after a French «).
+_QUOTE_OPEN = re.compile(r"(?:^|(?<=[\s(\[{—–-]))([\"“«„‚‘'])(?:(?=\S)|(?<=«))")
 # The closing quote for each opening one: after text, not followed by a letter
 # (so "don't" and "BA's" are apostrophes, not quotes).
 _QUOTE_CLOSE = {
     '"': re.compile(r"(?<=\S)[\"”](?!\w)"),
     "“": re.compile(r"(?<=\S)[”\"](?!\w)"),
-    "«": re.compile(r"(?<=\S)»"),
+    "«": re.compile(r"»"),
     "„": re.compile(r"(?<=\S)[“”\"](?!\w)"),
     "‚": re.compile(r"(?<=\S)[‘’](?!\w)"),
     "‘": re.compile(r"(?<=\S)[’'](?!\w)"),
