@@ -27,6 +27,7 @@ _TRAILING = ".,;:!?\"'”’»)]}"
 _LIST_MARKER = re.compile(r"[•⁃‣▪◦*-]?\s*(?:\d{1,3}|[A-Za-z])[.)]+")
 # Abbreviations spelt with inner periods: "U.S", "e.g", "a.m", "z.B".
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
+_HAS_WORD = re.compile(r"[^\W_]")
 
 # --- Lists inside a paragraph ------------------------------------------------
 
@@ -64,16 +65,16 @@ _WORD = re.compile(r"(?:\d+(?:[.,]\d+)+\w*|[^\W_]\w*)(?:['’-][^\W_]\w*)*")
 # Titles and other words that always precede a name or a number: never the
 # end of a sentence.
 _EN_PREPOSITIVE = frozenset(
-    """mr mrs ms messrs dr prof rev revd fr sr st mt ft gen lt col capt cmdr cdr
+    """mr mrs ms messrs dr prof rev revd fr st mt gen lt col capt cmdr cdr
     sgt cpl pte maj brig adm gov sen rep supt insp det hon pres amb
     """.split()
 )
 # Abbreviations that can also end a sentence; one ends only where a typical
 # sentence opener follows.
 _EN_ABBREVIATIONS = frozenset(
-    """co corp inc ltd plc llc llp bros jr snr jnr esq etc al vs cf ca approx
+    """co corp inc ltd plc llc llp bros jr sr snr jnr esq etc al vs cf ca approx ft
     dept est govt assn univ intl ave blvd rd hwy jan feb mar apr jun jul aug sep
-    sept oct nov dec mon tue tues wed thu thur thurs fri sat sun mins hrs yrs
+    sept oct nov dec mon tue tues thu thur thurs fri mins hrs yrs
     eg ie viz
     """.split()
 )
@@ -314,38 +315,52 @@ def _keep_short_quotes_whole(text: str, ends: list[int]) -> list[int]:
 
 
 def _list_chunks(paragraph: str) -> list[str]:
-    """Cut a paragraph before each bullet and each next item of a numbered list."""
-    chunks = _BULLET.split(paragraph) if any(c in paragraph for c in "•⁃‣▪◦") else [paragraph]
+    """Cut a paragraph before each bullet, or else before each next item of a list.
+
+    A list is recognised only when the paragraph opens with its first marker
+    ("1.", "1)", "1.)", "a."), and an item only when its marker follows on from
+    the one before, so numbers in running text are left alone.
+    """
+    if any(bullet in paragraph for bullet in "•⁃‣▪◦"):
+        return _BULLET.split(paragraph)
     first = _LIST_START.match(paragraph)
     if first is None:
-        return chunks
+        return [paragraph]
     label, style = first.group(1), re.escape(first.group(2))
-    numbered = label.isdigit()
-    result: list[str] = []
-    for chunk in chunks:
-        position, cut = first.end() if chunk is chunks[0] else 0, 0
-        while True:
-            label = str(int(label) + 1) if numbered else chr(ord(label) + 1)
-            item = re.compile(rf"\s(?={re.escape(label)}{style}\s)").search(chunk, position)
-            if item is None:
-                break
-            result.append(chunk[cut : item.start()])
-            cut = position = item.end()
-        result.append(chunk[cut:])
-    return result
+    chunks: list[str] = []
+    cut, position = 0, first.end()
+    while True:
+        label = str(int(label) + 1) if label.isdigit() else chr(ord(label) + 1)
+        item = re.compile(rf"\s(?={re.escape(label)}{style}\s)").search(paragraph, position)
+        if item is None:
+            break
+        chunks.append(paragraph[cut : item.start()])
+        cut = position = item.end()
+    chunks.append(paragraph[cut:])
+    return chunks
 
 
 def _split_chunk(chunk: str, rules: _Rules) -> list[str]:
-    """Sentences of a chunk of text that holds no list boundaries."""
+    """Sentences of a chunk of text that holds no list boundaries.
+
+    A piece with no word in it (a stray quote mark or period) is no sentence:
+    it stays with the sentence before it, or the one after when it comes first.
+    """
     ends = _keep_short_quotes_whole(chunk, _sentence_ends(chunk, rules))
-    sentences = []
-    start = 0
-    for end in [*ends, len(chunk)]:
-        sentence = chunk[start:end].strip()
-        if sentence:
-            sentences.append(sentence)
-        start = end
-    return sentences
+    sentences: list[str] = []
+    wordless = ""  # pieces before the first sentence with a word
+    for start, end in zip([0, *ends], [*ends, len(chunk)], strict=True):
+        piece = chunk[start:end]
+        if _HAS_WORD.search(piece) is not None:
+            sentences.append(wordless + piece)
+            wordless = ""
+        elif sentences:
+            sentences[-1] += piece
+        else:
+            wordless += piece
+    if wordless.strip():
+        sentences.append(wordless)
+    return [sentence.strip() for sentence in sentences]
 
 
 def split_sentences(paragraph: str, language: str = "english") -> list[str]:

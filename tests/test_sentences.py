@@ -319,3 +319,9 @@ def test_tokenizer_drives_a_sumy_summarizer() -> None:
     summary = luhn.LuhnSummarizer(stemmers.Stemmer("english"))(document, 2)
     assert len(summary) == 2
     assert all(str(s) in text for s in summary)
+
+
+def test_stray_punctuation_stays_with_its_sentence() -> None:
+    assert split_sentences("It ended there. ' Then came the vote.") == [
+        "It ended there. '", "Then came the vote.",
+    ]
