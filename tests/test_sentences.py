@@ -321,7 +321,8 @@ def test_tokenizer_drives_a_sumy_summarizer() -> None:
     assert all(str(s) in text for s in summary)
 
 
-def test_stray_punctuation_stays_with_its_sentence() -> None:
-    assert split_sentences("It ended there. ' Then came the vote.") == [
-        "It ended there. '", "Then came the vote.",
+def test_stray_punctuation_is_no_sentence_of_its_own() -> None:
+    assert split_sentences("The vote was lost. It ended there. '") == [
+        "The vote was lost.", "It ended there. '",
     ]
+    assert split_sentences(". And so it went. Fine.") == [". And so it went.", "Fine."]
