@@ -17,8 +17,9 @@ __all__ = ["Tokenizer", "split_sentences", "split_words"]
 # --- Candidate boundaries -------------------------------------------------
 
 # Terminal punctuation (spaced ellipses ". . ." included), the quotes and
-# brackets that close it, then the gap before the next sentence.
-_CANDIDATE = re.compile(r"([.!?…]+(?: [.…]+)*)([\"'”’»)\]]*(?:[ \u00a0\u202f]»)?)\s+(?=\S)")
+# brackets that close it (German closes with “ and ‘), then the gap before the
+# next sentence.
+_CANDIDATE = re.compile(r"([.!?…]+(?: [.…]+)*)([\"'”’“‘»)\]]*(?:[ \u00a0\u202f]»)?)\s+(?=\S)")
 # The next token, up to whitespace.
 _TOKEN = re.compile(r"\S+")
 _OPENERS = "\"'“‘«„‚([{"
@@ -51,6 +52,8 @@ _QUOTE_CLOSE = {
     "‘": re.compile(r"(?<=\S)[’'](?!\w)"),
     "'": re.compile(r"(?<=\S)[’'](?!\w)"),
 }
+# The same quote mark opening again before the closing one: a new quotation.
+_QUOTE_REOPEN = {quote: re.compile(rf"(?<=\s){quote}(?=\S)") for quote in _QUOTE_CLOSE}
 _QUOTE_CHARS = frozenset("\"“«„‚‘'")
 _SHORT_QUOTE_SENTENCES = 2  # quotations this long or shorter stay whole
 
@@ -293,7 +296,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
             return spans
         closing = _QUOTE_CLOSE[opening.group(1)].search(text, opening.end())
         quote = opening.group(1)
-        if closing is None or text.find(quote, opening.end(), closing.start()) != -1:
+        if closing is None or _QUOTE_REOPEN[quote].search(text, opening.end(), closing.start()):
             # Unclosed, or a new quotation opens first: a quotation running on
             # across paragraphs, which news writers leave open.
             position = opening.end()

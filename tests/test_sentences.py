@@ -143,6 +143,10 @@ def test_golden_rules_cover_all_48_rules() -> None:
          ["He wrote: ‘I am sorry. It was my fault.’", "Nobody replied."]),
         ("Il a dit : « Nous partons. Nous gagnerons. » Puis il est parti.",
          ["Il a dit : « Nous partons. Nous gagnerons. »", "Puis il est parti."]),
+        ("Er sagte: „Wir gehen. Wir gewinnen.“ Dann ging er.",
+         ["Er sagte: „Wir gehen. Wir gewinnen.“", "Dann ging er."]),
+        ("She said: 'It's over. We lost.' Then she sat down.",
+         ["She said: 'It's over. We lost.'", "Then she sat down."]),
     ],
 )
 def test_short_quotation_stays_whole(paragraph: str, expected: list[str]) -> None:
