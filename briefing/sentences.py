@@ -54,7 +54,6 @@ _QUOTE_CLOSE = {
 }
 # The same quote mark opening again before the closing one: a new quotation.
 _QUOTE_REOPEN = {quote: re.compile(rf"(?<=\s){quote}(?=\S)") for quote in _QUOTE_CLOSE}
-_QUOTE_CHARS = frozenset("\"“«„‚‘'")
 _SHORT_QUOTE_SENTENCES = 2  # quotations this long or shorter stay whole
 
 # --- Words --------------------------------------------------------------------
@@ -294,8 +293,8 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
         opening = _QUOTE_OPEN.search(text, position)
         if opening is None:
             return spans
-        closing = _QUOTE_CLOSE[opening.group(1)].search(text, opening.end())
         quote = opening.group(1)
+        closing = _QUOTE_CLOSE[quote].search(text, opening.end())
         if closing is None or _QUOTE_REOPEN[quote].search(text, opening.end(), closing.start()):
             # Unclosed, or a new quotation opens first: a quotation running on
             # across paragraphs, which news writers leave open.
@@ -307,12 +306,12 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 
 def _keep_short_quotes_whole(text: str, ends: list[int]) -> list[int]:
     """Drop the ends inside quotations of one or two sentences."""
-    if not ends or not _QUOTE_CHARS.intersection(text):
+    if not ends:
         return ends
     inside: set[int] = set()
     for opening, closing in _quote_spans(text):
         within = [end for end in ends if opening < end <= closing]
-        if len(within) < _SHORT_QUOTE_SENTENCES:
+        if len(within) + 1 <= _SHORT_QUOTE_SENTENCES:
             inside.update(within)
     return [end for end in ends if end not in inside] if inside else ends
 
