@@ -330,3 +330,11 @@ def test_stray_punctuation_is_no_sentence_of_its_own() -> None:
         "The vote was lost.", "It ended there. '",
     ]
     assert split_sentences(". And so it went. Fine.") == [". And so it went.", "Fine."]
+
+
+@pytest.mark.parametrize(("rule", "paragraph", "expected"), GOLDEN_RULES)
+def test_splitting_loses_no_text(rule: str, paragraph: str, expected: list[str]) -> None:
+    def without_spaces(text: str) -> str:
+        return "".join(text.split())
+
+    assert without_spaces("".join(split_sentences(paragraph))) == without_spaces(paragraph)
