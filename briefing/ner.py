@@ -126,6 +126,10 @@ _SENTENCE_STARTERS = _words(
     "Analysts Officials Police Prices Profits Police Results Sources Reports Talks Troops "
     "Scores Teams Players Residents Witnesses Experts Critics Supporters"
 )
+REPORTING_VERBS = _words(
+    "said says told tells warned warns added adds claimed claims insisted insists argued argues "
+    "announced announces urged urges denied denies confirmed confirms accused accuses"
+)
 _POSSESSIVE_DETERMINERS = _words("our their its his her my your")
 # Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
 _TEAM_CUES = _words(
@@ -467,12 +471,18 @@ def _tag_sentence(
                 # Unknown all-caps words: trust only document-known names.
                 continue
         kind = _type_span(words, tokens, start, end, hint, titled, gaz, memory)
-        if kind is None and final and not (at_start and end - start == 1):
+        ambiguous = at_start and end - start == 1 and not _acts_next(tokens, end)
+        if kind is None and final and not ambiguous:
             kind = _fallback_kind(words, memory)
         if kind is None or kind == NOT_ENTITY:
             continue
         spans.append((start, end, kind))
     return spans
+
+
+def _acts_next(tokens: Sequence[str], end: int) -> bool:
+    """A reporting verb right after a sentence-initial word shows it is a name ("Sullivan said")."""
+    return end < len(tokens) and tokens[end] in REPORTING_VERBS
 
 
 def _title_case(word: str) -> str:
