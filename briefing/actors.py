@@ -130,7 +130,7 @@ def _default_book() -> AliasBook:
     return load_aliases()
 
 
-def _known_tags(book: AliasBook) -> dict[str, str]:
+def _known_tags(book: AliasBook) -> ner.KnownNames:
     """Names the tagger should know with their type: every spelling in the alias book.
 
     Institutions are organisations ("Kremlin") unless the gazetteer knows them as places
@@ -143,7 +143,7 @@ def _known_tags(book: AliasBook) -> dict[str, str]:
         if other[:1].isupper() and other not in demonyms:
             place = other in gaz.places or other in gaz.countries
             known.setdefault(other, ner.LOC if place else ner.ORG)
-    return known
+    return ner.known_names(known)
 
 
 # ----------------------------------------------------------------------------- mentions
@@ -204,7 +204,7 @@ def _sentence_mentions(
 
 
 def _read_document(
-    document: Document, book: AliasBook, known: Mapping[str, str]
+    document: Document, book: AliasBook, known: ner.KnownNames
 ) -> list[_Sentence]:
     token_lists = [tokenize(s.text) for s in document.sentences]
     spans = ner.tag_document(token_lists, known=known)

@@ -294,6 +294,23 @@ def _place_kind(name: str, gaz: Gazetteer) -> bool:
     return name in gaz.countries or name in gaz.places
 
 
+@dataclass(frozen=True)
+class KnownNames:
+    """Names typed in advance (an alias book's), indexed once and shared by every document."""
+
+    types: Mapping[str, str]
+    word_kinds: Mapping[str, str]
+
+
+def known_names(types: Mapping[str, str]) -> KnownNames:
+    """Index names -> type for the tagger: build once, pass to every ``tag_document`` call."""
+    word_kinds: dict[str, str] = {}
+    for name, kind in types.items():
+        for word in name.split():
+            word_kinds.setdefault(word, kind)
+    return KnownNames(dict(types), word_kinds)
+
+
 @dataclass
 class DocumentMemory:
     """What a document taught the tagger so far: names already typed, surnames of people."""
@@ -301,6 +318,13 @@ class DocumentMemory:
     types: dict[str, str] = field(default_factory=dict)
     surnames: set[str] = field(default_factory=set)
     lower_words: set[str] = field(default_factory=set)
+    word_kinds: dict[str, str] = field(default_factory=dict)  # word of a typed name -> its type
+
+    def remember(self, name: str, kind: str) -> None:
+        if name not in self.types:
+            self.types[name] = kind
+            for word in name.split():
+                self.word_kinds.setdefault(word, kind)
 
 
 def _candidate_runs(tokens: Sequence[str], headline: bool, gaz: Gazetteer) -> list[tuple[int, int]]:
@@ -451,9 +475,8 @@ def _team_or_place(tokens: Sequence[str], start: int, end: int) -> str:
 
 
 def _tag_sentence(
-    tokens: Sequence[str], memory: DocumentMemory, gaz: Gazetteer, final: bool
+    tokens: Sequence[str], headline: bool, memory: DocumentMemory, gaz: Gazetteer, final: bool
 ) -> list[Span]:
-    headline = _headline(tokens)
     spans: list[Span] = []
     for run_start, run_end in _candidate_runs(tokens, headline, gaz):
         at_start = run_start == 0 or tokens[run_start - 1] in {"“", '"', ":", "(", "-", "‘", "'"}
@@ -499,9 +522,8 @@ def _known(words: Sequence[str], gaz: Gazetteer) -> bool:
 def _fallback_kind(words: Sequence[str], memory: DocumentMemory) -> str | None:
     """Untyped capitalised names: a word seen in another typed name lends its type."""
     for word in reversed(words):
-        for name, kind in memory.types.items():
-            if word in name.split():
-                return kind
+        if word in memory.word_kinds:
+            return memory.word_kinds[word]
     if len(words) == 1:
         return PER if words[0][1:].islower() else ORG
     return ORG
@@ -510,14 +532,14 @@ def _fallback_kind(words: Sequence[str], memory: DocumentMemory) -> str | None:
 def _learn(tokens: Sequence[str], spans: Sequence[Span], memory: DocumentMemory) -> None:
     for start, end, kind in spans:
         name = " ".join(tokens[start:end])
-        memory.types.setdefault(name, kind)
+        memory.remember(name, kind)
         if kind == PER and end - start > 1:
             memory.surnames.add(tokens[end - 1])
-            memory.types.setdefault(tokens[end - 1], PER)
+            memory.remember(tokens[end - 1], PER)
 
 
 def tag_document(
-    sentences: Sequence[Sequence[str]], known: Mapping[str, str] | None = None
+    sentences: Sequence[Sequence[str]], known: KnownNames | None = None
 ) -> list[list[Span]]:
     """Tag every sentence of one document, keeping each name's type consistent throughout.
 
@@ -526,13 +548,20 @@ def tag_document(
     in capitals reuses the names the body spelled in mixed case.
     """
     gaz = gazetteer()
-    memory = DocumentMemory(types=dict(known or {}))
-    for tokens in sentences:
-        if not _headline(tokens):
+    memory = DocumentMemory()
+    if known is not None:
+        memory.types.update(known.types)
+        memory.word_kinds.update(known.word_kinds)
+    headlines = [_headline(tokens) for tokens in sentences]
+    for tokens, headline in zip(sentences, headlines, strict=True):
+        if not headline:
             memory.lower_words.update(t for t in tokens[1:] if t[:1].islower())
-    for tokens in sentences:
-        _learn(tokens, _tag_sentence(tokens, memory, gaz, final=False), memory)
-    return [_tag_sentence(tokens, memory, gaz, final=True) for tokens in sentences]
+    for tokens, headline in zip(sentences, headlines, strict=True):
+        _learn(tokens, _tag_sentence(tokens, headline, memory, gaz, final=False), memory)
+    return [
+        _tag_sentence(tokens, headline, memory, gaz, final=True)
+        for tokens, headline in zip(sentences, headlines, strict=True)
+    ]
 
 
 def tag_tokens(tokens: Sequence[str]) -> list[Span]:
