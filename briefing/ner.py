@@ -49,7 +49,8 @@ PERSON_TITLES = _words(
     "Chief Executive Director Spokesman Spokeswoman Spokesperson Ambassador Adviser Advisor "
     "Envoy Deputy Foreign Defence Defense Finance Interior Home Health Trade Economy Justice "
     "Security National Attorney State Sheikh Emir Crown Saint Archbishop Bishop Rev. Reverend "
-    "Father Professor Prof. Speaker Leader Opposition Labour Conservative Democrat Republican "
+    "Father Cardinal Assistant Producer Actor Actress Singer Star Author "
+    "Professor Prof. Speaker Leader Opposition Labour Conservative Democrat Republican "
     "Senior Former Acting First Minister's Officer Counsel Commissioner Inspector Detective "
     "Superintendent Constable Marshal Field Striker Midfielder Defender Goalkeeper Skipper "
     "All-rounder Batsman Bowler Champion Veteran Rookie Dr Mme Mlle Herr Frau Signor"
@@ -100,7 +101,7 @@ NAME_PARTICLES = _words("de da di del della van von der den du le la bin al el i
 LOC_SUFFIXES = _words(
     "River Mountains Mountain Mount Island Islands Sea Ocean Gulf Lake Bay Strait Valley Peninsula "
     "Province Region County Street Avenue Square Airport Desert Coast Canal Heights Hills Forest "
-    "Park Bridge Basin Plateau Cape Border"
+    "Park Bridge Basin Plateau Cape Border Centre Center Stadium Arena Ground Road"
 )
 LOC_PREFIXES = _words(
     "Mount Lake Cape Gulf Port Fort Saint St St. San Santa Sao Los Las North South"
@@ -208,7 +209,8 @@ def _geonames() -> tuple[set[str], set[str]]:
 
 
 _EXTRA_COUNTRIES = (
-    "US U.S. USA U.S.A. UK U.K. Britain Great_Britain England Scotland Wales Northern_Ireland "
+    "Netherlands US U.S. USA U.S.A. UK U.K. Britain Great_Britain England Scotland Wales "
+    "Northern_Ireland "
     "America Russia Iran Syria Vietnam South_Korea North_Korea Korea Taiwan Bolivia Venezuela "
     "Tanzania Moldova Laos Czech_Republic Czechia Holland Burma Ivory_Coast Macedonia Palestine "
     "Gaza West_Bank Kosovo Vatican Yugoslavia Zaire Bosnia Herzegovina Chechnya Kurdistan Tibet"
@@ -238,7 +240,9 @@ _DEMONYMS = (
     "Slovenian Slovene Lithuanian Latvian Estonian Icelandic Cypriot Maltese Latin Caribbean "
     "Jamaican Haitian Nicaraguan Bolivian Ecuadorean Ecuadorian Uruguayan Paraguayan Moldovan "
     "Muslim Muslims Christian Christians Jewish Jew Jews Catholic Protestant Islamic Sunni Shia "
-    "Shi'ite Hindu Sikh Buddhist Olympic Olympics Celsius Fahrenheit Anglo"
+    "Shi'ite Moslem Moslems Chechen Chechens Azeri Azeris Afrikaner Afrikaners Basque Basques "
+    "Tamil Tamils Hutu Hutus Tutsi Tutsis Hindu Sikh Buddhist Olympic Olympics Celsius "
+    "Fahrenheit Anglo"
 )
 
 
@@ -277,7 +281,12 @@ def gazetteer() -> Gazetteer:
 
 
 def _is_cap(token: str) -> bool:
-    return token[:1].isupper() and not token.isdigit()
+    """A capitalised word, but not an adjective like "State-owned" or "Paris-based"."""
+    if not token[:1].isupper():
+        return False
+    if "-" in token:
+        return not token.rsplit("-", 1)[1][:1].islower()
+    return True
 
 
 def _is_upper_word(token: str) -> bool:
@@ -412,37 +421,30 @@ def _type_span(
     words: Sequence[str], tokens: Sequence[str], start: int, end: int, hint: str | None,
     titled: bool, gaz: Gazetteer, memory: DocumentMemory,
 ) -> str | None:
-    """The kind of a candidate span, or None when it is not an entity (a demonym, a title)."""
+    """The kind of a candidate span: PER/ORG/LOC, NOT_ENTITY (a demonym, an event, a title),
+    or None when nothing tells."""
     name = " ".join(words)
     last = words[-1]
     first = words[0]
     if titled and len(words) <= 3:
         return PER
+    if _not_an_entity(words, tokens, start, gaz):
+        return NOT_ENTITY
+    if name in gaz.countries:
+        return LOC
     if name in memory.types:
         return memory.types[name]
     if name in gaz.organisations:
         return ORG
-    if name in gaz.people:
-        return PER
-    if len(words) == 1 and (first in gaz.demonyms or first in DIRECTIONS or len(first) == 1):
-        return NOT_ENTITY
-    if start > 0 and tokens[start - 1] in _POSSESSIVE_DETERMINERS and name not in gaz.countries:
-        return NOT_ENTITY  # "our Allies", "his Government": a common noun given a capital
-    if last in gaz.demonyms and all(w in gaz.demonyms or w in DIRECTIONS for w in words):
-        return NOT_ENTITY
-    if last in EVENT_SUFFIXES or not any(c.isalpha() for c in name):
-        return NOT_ENTITY
     if last in ORG_SUFFIXES or (first in ORG_PREFIXES and len(words) > 1):
         return ORG
-    if name in gaz.countries:
-        return LOC
     if name in gaz.places:
         return _team_or_place(tokens, start, end)
     if last in LOC_SUFFIXES or (first in LOC_PREFIXES and len(words) > 1):
         return LOC
     if hint:
         return hint
-    if gaz.given(first) and len(words) > 1:
+    if (gaz.given(first) or _INITIAL.match(first)) and len(words) > 1:
         return PER
     if len(words) == 1 and last in memory.surnames:
         return PER
@@ -452,9 +454,50 @@ def _type_span(
         return _type_span(words[-1:], tokens, end - 1, end, None, False, gaz, memory)
     if _followed_by_number(tokens, end) or _team_context(tokens, start, end):
         return ORG
+    if start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS and not gaz.given(first):
+        return LOC
     if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
         return PER
     return None
+
+
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_PLACE_PREPOSITIONS = _words("in near outside from")
+_NUMBER_WORDS = _words(
+    "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty Hundred Thousand "
+    "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Last Next Half"
+)
+
+
+def _demonym_like(word: str, gaz: Gazetteer) -> bool:
+    """Nationality words the list lacks: plurals in -ians/-ese/-ish, or a country + -n/-an."""
+    if word in gaz.demonyms:
+        return True
+    stem = word[:-1] if word.endswith("s") else word
+    if stem.endswith(("ian", "ean", "ese", "ish")) and word.endswith("s"):
+        return True
+    if stem.endswith("n") and (stem[:-1] in gaz.countries or stem[:-2] in gaz.countries):
+        return True  # Rwandan, Kenyan, Zairean
+    return stem.endswith("i") and stem[:-1] in gaz.countries  # Bahraini, Yemeni
+
+
+def _not_an_entity(
+    words: Sequence[str], tokens: Sequence[str], start: int, gaz: Gazetteer
+) -> bool:
+    first, last = words[0], words[-1]
+    if len(words) == 1 and (
+        first in DIRECTIONS or len(first) == 1 or first in _NUMBER_WORDS
+        or _demonym_like(first, gaz)
+    ):
+        return True
+    name = " ".join(words)
+    if start > 0 and tokens[start - 1] in _POSSESSIVE_DETERMINERS and name not in gaz.countries:
+        return True  # "our Allies", "his Government": a common noun given a capital
+    if _demonym_like(last, gaz) and all(
+        _demonym_like(w, gaz) or w in DIRECTIONS for w in words
+    ):
+        return True
+    return last in EVENT_SUFFIXES or not any(c.isalpha() for c in name)
 
 
 def _followed_by_number(tokens: Sequence[str], end: int) -> bool:
