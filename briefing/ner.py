@@ -520,6 +520,8 @@ def _team_or_place(tokens: Sequence[str], start: int, end: int) -> str:
 def _tag_sentence(
     tokens: Sequence[str], headline: bool, memory: DocumentMemory, gaz: Gazetteer, final: bool
 ) -> list[Span]:
+    if headline:
+        return _headline_spans(tokens, memory, gaz)
     spans: list[Span] = []
     for run_start, run_end in _candidate_runs(tokens, headline, gaz):
         at_start = run_start == 0 or tokens[run_start - 1] in {"“", '"', ":", "(", "-", "‘", "'"}
@@ -529,13 +531,6 @@ def _tag_sentence(
         if start >= end:
             continue
         words = tokens[start:end]
-        if headline:
-            words = [_title_case(w) for w in words]
-            if " ".join(words) not in memory.types and not _known(words, gaz):
-                if not final:
-                    continue
-                # Unknown all-caps words: trust only document-known names.
-                continue
         kind = _type_span(words, tokens, start, end, hint, titled, gaz, memory)
         ambiguous = at_start and end - start == 1 and not _acts_next(tokens, end)
         if kind is None and final and not ambiguous:
@@ -557,9 +552,26 @@ def _title_case(word: str) -> str:
     return word[:1] + word[1:].lower()
 
 
-def _known(words: Sequence[str], gaz: Gazetteer) -> bool:
-    name = " ".join(words)
-    return name in gaz.countries or name in gaz.places
+def _headline_spans(tokens: Sequence[str], memory: DocumentMemory, gaz: Gazetteer) -> list[Span]:
+    """All-caps text has no case to go by: keep only the longest names already known, from
+    the gazetteer or from the document's mixed-case sentences."""
+    view = [_title_case(t) for t in tokens]
+    spans: list[Span] = []
+    i = 0
+    while i < len(view):
+        for length in range(min(4, len(view) - i), 0, -1):
+            name = " ".join(view[i : i + length])
+            kind = memory.types.get(name) or memory.types.get(" ".join(tokens[i : i + length]))
+            if kind is None and (name in gaz.countries or name in gaz.places):
+                kind = _type_span(view[i : i + length], view, i, i + length, None, False, gaz,
+                                  memory)
+            if kind:
+                spans.append((i, i + length, kind))
+                i += length
+                break
+        else:
+            i += 1
+    return spans
 
 
 def _fallback_kind(words: Sequence[str], memory: DocumentMemory) -> str | None:
