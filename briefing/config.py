@@ -137,20 +137,6 @@ def _urls(value: str) -> tuple[str, ...]:
     return urls
 
 
-def _seconds(value: str) -> float:
-    number = float(value)
-    if not number > 0:
-        raise ValueError("must be more than 0")
-    return number
-
-
-def _count(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError("must be 0 or more")
-    return number
-
-
 SETTINGS: tuple[Setting, ...] = (
     Setting("BRIEFING_INPUTS", "seeds", _paths,
             "Files or folders of articles (.txt .md .html .jsonl), comma-separated."),
@@ -192,7 +178,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("URLS_FILE", "", _optional_path, "File of article page URLs, one a line."),
     Setting("STATE_DIR", "", _optional_path,
             "Last-briefing time and HTTP cache; empty means OUTPUT_DIR/state."),
-    Setting("FETCH_TIMEOUT", "20", _seconds, "Seconds before a feed or page fetch gives up."),
+    Setting("FETCH_TIMEOUT", "20", _positive_float,
+            "Seconds before a feed or page fetch gives up."),
     Setting("FETCH_MAX_BYTES", "10000000", _positive_int,
             "Larger feeds or pages are reported and skipped."),
     Setting("FETCH_MAX_REDIRECTS", "5", _count, "Redirects followed per fetch."),
