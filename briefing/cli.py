@@ -169,7 +169,7 @@ def run_generate(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
     if web and edition.briefing.articles:
-        record_briefing(web.state_dir, web.started)
+        record_briefing(web.state_dir, web.started, web.behind)
     briefing = edition.briefing
     if not briefing.articles and web and not briefing.problems:
         raise CommandError("no usable articles: nothing new in the feeds since "

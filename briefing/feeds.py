@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -112,9 +112,29 @@ def window_start(state_dir: Path, now: dt.datetime) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def record_briefing(state_dir: Path, when: dt.datetime) -> Path:
-    """Remember that a briefing covered everything up to `when` (atomically)."""
-    record = {"generated_at": when.isoformat()}
+def feeds_behind(state_dir: Path) -> dict[str, dt.datetime]:
+    """Feeds that failed last time, with the start of the window they still owe."""
+    try:
+        record = json.loads((state_dir / STATE_FILE).read_text("utf-8"))
+        behind = {url: dt.datetime.fromisoformat(when)
+                  for url, when in record.get("behind", {}).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+    return {url: when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+            for url, when in behind.items()}
+
+
+def record_briefing(state_dir: Path, when: dt.datetime,
+                    behind: Mapping[str, dt.datetime] | None = None) -> Path:
+    """Remember that a briefing covered everything up to `when` (atomically).
+
+    `behind` names feeds that could not be read, with where their window
+    started, so the next briefing still covers what they missed.
+    """
+    record = {
+        "generated_at": when.isoformat(),
+        "behind": {url: start.isoformat() for url, start in (behind or {}).items()},
+    }
     return write_atomic(state_dir / STATE_FILE, json.dumps(record).encode("utf-8"))
 
 
@@ -404,14 +424,17 @@ def read_web(
     policy: FetchPolicy = DEFAULT_POLICY,
     cache: HttpCache | None = None,
     progress: Progress | None = None,
+    since_by_feed: Mapping[str, dt.datetime] | None = None,
 ) -> Harvest:
     """Fetch the feeds and pages; return the articles and one Problem per failed source.
 
-    Feed entries published before `since` are skipped. Pages listed directly
-    are always taken: the user asked for them by name.
+    Feed entries published before `since` (or the feed's own start in
+    `since_by_feed`) are skipped. Pages listed directly are always taken: the
+    user asked for them by name.
     """
     harvest = Harvest()
-    entries = _read_feeds(sources.feeds, since, policy, cache, progress, harvest)
+    starts = {url: (since_by_feed or {}).get(url, since) for url in sources.feeds}
+    entries = _read_feeds(starts, policy, cache, progress, harvest)
     full = [entry for entry in entries if not is_teaser(entry.text)]
     teasers = [entry for entry in entries if is_teaser(entry.text)]
     have = {canonical_url(entry.link) for entry in full if entry.link}
@@ -448,15 +471,14 @@ def read_web(
 
 
 def _read_feeds(
-    feeds: Iterable[str],
-    since: dt.datetime,
+    starts: Mapping[str, dt.datetime],
     policy: FetchPolicy,
     cache: HttpCache | None,
     progress: Progress | None,
     harvest: Harvest,
 ) -> list[FeedEntry]:
     entries: list[FeedEntry] = []
-    for url, result in fetch_all(feeds, policy, cache, _staged(progress, "feeds")).items():
+    for url, result in fetch_all(starts, policy, cache, _staged(progress, "feeds")).items():
         try:
             if isinstance(result, FetchError):
                 raise UnusableInput(str(result))
@@ -465,9 +487,9 @@ def _read_feeds(
         except UnusableInput as reason:
             harvest.problems.append(Problem(url, str(reason)))
             continue
-        recent = [entry for entry in found if in_window(entry, since)]
+        recent = [entry for entry in found if in_window(entry, starts[url])]
         log.info("%s: %d of %d entries since %s", url, len(recent), len(found),
-                 since.isoformat(timespec="minutes"))
+                 starts[url].isoformat(timespec="minutes"))
         entries.extend(recent)
     return entries
 
@@ -494,6 +516,7 @@ class WebRun:
     state_dir: Path
     started: dt.datetime  # the next briefing covers entries from here on
     since: dt.datetime
+    behind: dict[str, dt.datetime]  # feeds that failed: where their next window starts
 
 
 def configured_sources(
@@ -539,9 +562,10 @@ def collect(
 ) -> WebRun | None:
     """Fetch every configured feed and page; None when there are none to fetch.
 
-    The window starts at `since`, else at the last recorded briefing, else
-    24 hours ago. Call `record_briefing(run.state_dir, run.started)` once the
-    briefing is written, so the next one starts where this one ended.
+    The window starts at `since`, else at the last recorded briefing (for a
+    feed that failed then, where its window started), else 24 hours ago. Call
+    `record_briefing(run.state_dir, run.started, run.behind)` once the briefing
+    is written, so the next one starts where this one ended.
     """
     sources, problems = configured_sources(config, feeds, pages)
     if not sources and not problems:
@@ -551,6 +575,10 @@ def collect(
     start = since or window_start(state_dir, now)
     for problem in problems:
         log.warning("skipped %s: %s", problem.source, problem.reason)
-    harvest = read_web(sources, start, fetch_policy(config), open_cache(state_dir), progress)
+    owed = {} if since else feeds_behind(state_dir)
+    harvest = read_web(sources, start, fetch_policy(config), open_cache(state_dir), progress,
+                       since_by_feed=owed)
+    failed = {problem.source for problem in harvest.problems}
+    behind = {url: owed.get(url, start) for url in sources.feeds if url in failed}
     harvest.problems[:0] = problems
-    return WebRun(harvest, state_dir, now, start)
+    return WebRun(harvest, state_dir, now, start, behind)

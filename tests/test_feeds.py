@@ -152,6 +152,24 @@ def test_the_next_briefing_covers_only_what_was_published_since(web, tmp_path):
     assert len(data["articles"]) == 2  # --since reaches back to the older story
 
 
+def test_a_feed_that_was_down_catches_up_at_the_next_briefing(web, tmp_path):
+    feeds = serve_news(web)
+    flaky = web.add("/flaky.rss", "down for maintenance", 503)
+    out = tmp_path / "out"
+    assert generate(out, "--feed", feeds["rss"], "--feed", flaky) == 0
+    _, data, _ = outputs(out)
+    assert data["problems"] == [{"source": flaky, "reason": "HTTP 503 Service Unavailable"}]
+    web.add("/flaky.rss", rss("Mountain Post", [
+        {"title": "Storm closes mountain roads", "link": web.url("/storm"),
+         "date": rfc822(RECENT), "content": story_html("storm")},  # before the first run
+    ]), content_type="application/rss+xml")
+    assert generate(out, "--feed", feeds["rss"], "--feed", flaky) == 0
+    _, data, _ = outputs(out)
+    assert [article["title"] for article in data["articles"]] == ["Storm closes mountain roads"]
+    record = json.loads((out / "state" / STATE_FILE).read_text())
+    assert record["behind"] == {}
+
+
 def test_every_failing_source_is_named_in_the_footer_and_the_rest_still_brief(web, tmp_path):
     feeds = serve_news(web)
     web.add("/bad.xml", "<?xml version='1.0'?><rss><channel><<title>>&&& broken",
