@@ -174,7 +174,10 @@ def parse_feed(data: bytes, url: str, content_type: str = "", charset: str | Non
 
 
 def _entry(item: dict, feed_url: str, feed_title: str) -> FeedEntry:
-    link = urljoin(feed_url, (item.get("link") or "").strip())
+    raw_link = (item.get("link") or "").strip()
+    link = urljoin(feed_url, raw_link) if raw_link else ""
+    if canonical_url(link) == canonical_url(feed_url):
+        link = ""  # an empty href resolves to the feed itself: that is no link
     bodies = [c.get("value", "") for c in item.get("content", [])] + [item.get("summary", "")]
     texts = [html_to_text(body) for body in bodies if body]
     stamp = item.get("published_parsed") or item.get("updated_parsed")
@@ -325,7 +328,8 @@ def entry_article(entry: FeedEntry) -> Article:
     """A feed entry whose own content is the full story."""
     link = entry.link or entry.feed_url
     return Article(
-        id=article_id(link + (entry.title if not entry.link else "")),
+        # without a link of its own, the entry is told apart by its title and text
+        id=article_id(link, "" if entry.link else f"{entry.title}\n{entry.text[:500]}"),
         title=entry.title or entry.text.split("\n", 1)[0][:120],
         text=entry.text,
         url=without_tracking(entry.link) if entry.link else None,
@@ -336,11 +340,12 @@ def entry_article(entry: FeedEntry) -> Article:
     )
 
 
-def article_id(url: str) -> str:
-    """A stable id from the page's address: its host and a short hash."""
+def article_id(url: str, extra: str = "") -> str:
+    """A stable id from the page's address (and `extra`): its host and a short hash."""
     canonical = canonical_url(url)
     host = (urlsplit(canonical).hostname or "web").removeprefix("www.")
-    return f"{host}-{hashlib.sha256(canonical.encode('utf-8')).hexdigest()[:10]}"
+    digest = hashlib.sha256(f"{canonical}\n{extra}".encode()).hexdigest()[:10]
+    return f"{host}-{digest}"
 
 
 # --- The same story twice ----------------------------------------------------------

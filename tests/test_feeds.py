@@ -28,6 +28,7 @@ from briefing.feeds import (
     canonical_url,
     decode_html,
     drop_duplicates,
+    entry_article,
     html_to_text,
     is_teaser,
     parse_feed,
@@ -408,3 +409,14 @@ def test_progress_shows_on_a_terminal_only(monkeypatch):
     quiet = TerminalProgress(enabled=False)
     quiet("pages", 1, 1)
     assert screen.getvalue().count("pages:") == 1
+
+
+def test_entries_without_links_still_get_distinct_ids():
+    feed = atom("No links", [
+        {"title": "Bridge", "link": "", "date": RECENT.isoformat(),
+         "content": story_html("bridge")},
+        {"title": "Storm", "link": "", "date": RECENT.isoformat(), "content": story_html("storm")},
+    ])
+    entries = parse_feed(feed.encode(), "http://n.test/atom")
+    ids = {entry_article(entry).id for entry in entries}
+    assert len(ids) == 2 and all(i.startswith("n.test-") for i in ids)
