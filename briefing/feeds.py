@@ -104,24 +104,28 @@ def read_url_list(path: Path) -> tuple[list[str], list[Problem]]:
 
 def window_start(state_dir: Path, now: dt.datetime) -> dt.datetime:
     """When the last briefing was generated, or 24 hours before `now` if never."""
-    try:
-        record = json.loads((state_dir / STATE_FILE).read_text("utf-8"))
-        when = dt.datetime.fromisoformat(record["generated_at"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return now - DEFAULT_WINDOW
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    return _state(state_dir)[0] or now - DEFAULT_WINDOW
 
 
 def feeds_behind(state_dir: Path) -> dict[str, dt.datetime]:
     """Feeds that failed last time, with the start of the window they still owe."""
+    return _state(state_dir)[1]
+
+
+def _state(state_dir: Path) -> tuple[dt.datetime | None, dict[str, dt.datetime]]:
+    """The state file's (generated_at, behind); a missing or damaged file is a first run."""
     try:
         record = json.loads((state_dir / STATE_FILE).read_text("utf-8"))
-        behind = {url: dt.datetime.fromisoformat(when)
+        generated = _aware(dt.datetime.fromisoformat(record["generated_at"]))
+        behind = {url: _aware(dt.datetime.fromisoformat(when))
                   for url, when in record.get("behind", {}).items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}
-    return {url: when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-            for url, when in behind.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None, {}
+    return generated, behind
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def record_briefing(state_dir: Path, when: dt.datetime,
@@ -282,6 +286,8 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str | No
             return data.decode(codec, errors="replace").lstrip("\ufeff"), None
     meta = _META_CHARSET.search(data[:4096])
     declared = (declared or (meta.group(1).decode("ascii") if meta else "")).lower() or None
+    if declared and declared.startswith(("utf-16", "utf-32")):
+        declared = None  # without a byte-order mark this is a mistake (and ASCII would "fit")
     utf8 = _try_decode(data, "utf-8")
     if declared and (text := _try_decode(data, declared)) is not None:
         # Valid UTF-8 with non-ASCII bytes is almost never really Latin-1.

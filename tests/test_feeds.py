@@ -356,6 +356,8 @@ def test_pages_decode_by_declaration_then_utf8_then_windows_1252():
     assert decode_html("café".encode("latin-1"), "utf-8")[0] == "café"
     assert decode_html("café".encode(), "iso-8859-1") == (
         "café", "declared iso-8859-1 but the page is UTF-8")
+    assert decode_html(b"<meta charset=utf-16><p>plain</p>")[0] == \
+        "<meta charset=utf-16><p>plain</p>"
     meta = '<meta charset="iso-8859-15"><p>€</p>'.encode("iso-8859-15")
     assert decode_html(meta) == ('<meta charset="iso-8859-15"><p>€</p>', None)
 
