@@ -20,6 +20,7 @@ import json
 import logging
 import re
 import xml.etree.ElementTree as ElementTree
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
@@ -403,24 +404,31 @@ def _shingles(text: str, size: int = 5) -> set[int]:
 def drop_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[Article]]:
     """Keep the first of each story: same canonical URL, or nearly the same text.
 
+    Copies are found through an index from shingle to the articles holding it,
+    so each article is compared only with those sharing its word runs: the
+    work grows with the number of articles, not its square.
     Returns (kept, dropped).
     """
     kept: list[Article] = []
     dropped: list[Article] = []
     seen_urls: set[str] = set()
-    seen_texts: list[set[int]] = []
+    sizes: list[int] = []
+    holders: dict[int, list[int]] = defaultdict(list)
     for article in articles:
         url = canonical_url(article.url) if article.url else None
         shingles = _shingles(article.text)
+        shared = Counter(i for shingle in shingles for i in holders.get(shingle, ()))
         copy = any(
-            len(shingles & other) >= DUPLICATE_OVERLAP * min(len(shingles), len(other))
-            for other in seen_texts
+            count >= DUPLICATE_OVERLAP * min(len(shingles), sizes[i])
+            for i, count in shared.items()
         )
         if (url and url in seen_urls) or copy:
             dropped.append(article)
             continue
+        for shingle in shingles:
+            holders[shingle].append(len(sizes))
+        sizes.append(len(shingles))
         kept.append(article)
-        seen_texts.append(shingles)
         if url:
             seen_urls.add(url)
     return kept, dropped
