@@ -199,9 +199,11 @@ def _geonames() -> tuple[set[str], set[str]]:
     for city in json.loads(data.joinpath("cities15000.json").read_text("utf-8")).values():
         if city["population"] >= 100_000:
             places.add(city["name"])
-            # ASCII spellings only: news in English rarely uses the local script.
+        if city["population"] >= 1_000_000:
+            # Other English spellings of big cities (Kyiv/Kiev); ASCII, one capitalised word.
             places.update(
-                n for n in city["alternatenames"] if n.isascii() and " " not in n and n.istitle()
+                n for n in city["alternatenames"]
+                if n.isascii() and " " not in n and n.istitle() and len(n) > 4
             )
     for state in json.loads(data.joinpath("us_states.json").read_text("utf-8")).values():
         places.add(state["name"])
@@ -394,6 +396,8 @@ def _strip_edges(
             and not gaz.given(first)
         ):
             start += 1
+    while start < end and (tokens[start] in NON_ENTITY or tokens[start] in _NUMBER_WORDS):
+        start += 1  # "August Chicago NAPM", "One U.S. firm"
     # Organisation-looking runs keep their titles and demonyms ("Russian Foreign Ministry").
     if start < end and tokens[end - 1] in ORG_SUFFIXES | LOC_SUFFIXES:
         return start, end, hint, titled
@@ -436,10 +440,14 @@ def _type_span(
         return memory.types[name]
     if name in gaz.organisations:
         return ORG
-    if last in ORG_SUFFIXES or (first in ORG_PREFIXES and len(words) > 1):
-        return ORG
     if name in gaz.places:
         return _team_or_place(tokens, start, end)
+    if last in ORG_SUFFIXES or (first in ORG_PREFIXES and len(words) > 1):
+        return ORG
+    if len(words) > 1 and last in gaz.places and first not in DIRECTIONS | LOC_PREFIXES:
+        return ORG  # a club named after its town: "Dynamo Moscow", "Red Star Belgrade"
+    if len(words) > 1 and _is_place(" ".join(words[:-1]), gaz, memory) and last.endswith("s"):
+        return ORG  # "Chicago Cubs"
     if last in LOC_SUFFIXES or (first in LOC_PREFIXES and len(words) > 1):
         return LOC
     if hint:
@@ -461,6 +469,7 @@ def _type_span(
     return None
 
 
+_TEAM_NAMES = _words("City Town United Rovers Wanderers Athletic Albion County Villa Rangers")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _PLACE_PREPOSITIONS = _words("in near outside from")
 _NUMBER_WORDS = _words(
@@ -523,7 +532,12 @@ def _tag_sentence(
     if headline:
         return _headline_spans(tokens, memory, gaz)
     spans: list[Span] = []
-    for run_start, run_end in _candidate_runs(tokens, headline, gaz):
+    runs = [
+        part
+        for run in _candidate_runs(tokens, headline, gaz)
+        for part in _split_at_places(tokens, *run, gaz, memory)
+    ]
+    for run_start, run_end in runs:
         at_start = run_start == 0 or tokens[run_start - 1] in {"“", '"', ":", "(", "-", "‘", "'"}
         start, end, hint, titled = _strip_edges(
             tokens, run_start, run_end, at_start or headline, gaz, memory
@@ -539,6 +553,42 @@ def _tag_sentence(
             continue
         spans.append((start, end, kind))
     return spans
+
+
+def _is_place(name: str, gaz: Gazetteer, memory: DocumentMemory) -> bool:
+    return name in gaz.countries or name in gaz.places or memory.types.get(name) == LOC
+
+
+def _split_at_places(
+    tokens: Sequence[str], start: int, end: int, gaz: Gazetteer, memory: DocumentMemory
+) -> list[tuple[int, int]]:
+    """Split a place off the front of a longer run: "U.S. Labor Day", "Chicago NAPM".
+
+    Runs that name an organisation ("U.S. Labor Department"), a known whole ("New York") or
+    a team ("New York Yankees") stay whole.
+    """
+    if end - start < 2:
+        return [(start, end)]
+    words = tokens[start:end]
+    whole = " ".join(words)
+    if (
+        whole in memory.types or _is_place(whole, gaz, memory)
+        or words[-1] in ORG_SUFFIXES or words[0] in ORG_PREFIXES or words[-1] in LOC_SUFFIXES
+        or words[-1] in EVENT_SUFFIXES or words[-1] in _TEAM_NAMES
+    ):
+        return [(start, end)]
+    for length in (2, 1):
+        if end - start <= length:
+            continue
+        head = " ".join(tokens[start : start + length])
+        rest = tokens[start + length : end]
+        if not _is_place(head, gaz, memory) or not rest[0][:1].isupper():
+            continue
+        if len(rest) == 1 and rest[0].endswith("s") and rest[0][1:].islower():
+            return [(start, end)]  # a team: "Chicago Cubs"
+        return [(start, start + length), *_split_at_places(tokens, start + length, end, gaz,
+                                                           memory)]
+    return [(start, end)]
 
 
 def _acts_next(tokens: Sequence[str], end: int) -> bool:
