@@ -395,16 +395,20 @@ def _mention_starting_near(
     ):
         i += 1
     candidates = [m for m in mentions if m.start == i]
-    real = [m for m in candidates if not m.modifier]
-    if real:
-        return real[0]
-    if candidates:
-        # "US National Security Adviser Jake Sullivan": the person after the title wins.
-        after = [m for m in mentions if not m.modifier and i < m.start <= i + 5]
-        if after and all(t[:1].isupper() for t in tokens[i:after[0].start]):
+    if not candidates:
+        return None
+    first = candidates[0]
+    if first.modifier or first.kind == PLACE:
+        # "US National Security Adviser Jake Sullivan", "US aircraft firm Boeing": the name
+        # the country describes is the actor, when only a title or a noun stands between.
+        after = [m for m in mentions if m.start >= first.end and m.kind != PLACE]
+        if after and after[0].start - first.end <= 5 and all(
+            t[:1].isupper() or t in ("'s", "’s")
+            or (t.isalpha() and t.islower() and t not in _MAIN_VERBS and not t.endswith("ed"))
+            for t in tokens[first.end : after[0].start]
+        ):
             return after[0]
-        return candidates[0]
-    return None
+    return first
 
 
 def _speaker_left(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
@@ -532,7 +536,8 @@ def _subject(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
         if token in _MAIN_VERBS or (token.endswith("ed") and token.islower() and len(token) > 4):
             before = [m for m in sentence.mentions if start <= m.start < i and not m.modifier]
             if before:
-                return _Ref(before[0], rule="first actor before the verb")
+                described = _mention_starting_near(sentence.mentions, tokens, before[0].start, 1)
+                return _Ref(described or before[0], rule="first actor before the verb")
             break
     return None
 
@@ -672,6 +677,23 @@ def _genders(
     return genders
 
 
+def _actor_kind(
+    name: str, votes: Counter[str], book: AliasBook, genders: Mapping[str, str | None]
+) -> str:
+    """The alias book's kind, else the kind most mentions had.
+
+    A one-word "person" never given a title or a first name anywhere in the briefing is far
+    more often a company or a body in news ("Yukos", "Boeing"), so it is shown as one.
+    """
+    known = book.kind_of(name)
+    if known:
+        return known
+    kind = votes.most_common(1)[0][0]
+    if kind == PERSON and " " not in name and genders.get(name) is None:
+        return ORGANISATION
+    return kind
+
+
 def find_actors(
     documents: Sequence[Document],
     points: Sequence[KeyPoint],
@@ -692,19 +714,19 @@ def find_actors(
     genders = _genders(read, names, book)
 
     counts: Counter[str] = Counter()
-    kinds: dict[str, str] = {}
+    votes: dict[str, Counter[str]] = {}
     seen: dict[str, set[str]] = {}
     for sentences, doc_names in zip(read, names, strict=True):
         for sentence in sentences:
             for mention in sentence.mentions:
                 canonical, kind = doc_names[mention.surface]
                 counts[canonical] += 1
-                kinds.setdefault(canonical, kind)
+                votes.setdefault(canonical, Counter())[kind] += 1
                 seen.setdefault(canonical, set()).add(mention.surface)
     actors = {
         name: Actor(
             name=name,
-            kind=kinds[name],
+            kind=_actor_kind(name, votes[name], book, genders),
             aliases=tuple(sorted(seen[name] - {name})),
             mentions=counts[name],
         )

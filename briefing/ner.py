@@ -88,7 +88,8 @@ ORG_SUFFIXES = _words(
 ORG_PREFIXES = _words(
     "Bank Ministry Department University College Institute Council Commission Committee Office "
     "Bureau Board Federation Association Union League Organisation Organization Church House "
-    "Court Party Society Academy School Museum Agency Fund Army Navy Air"
+    "Court Party Society Academy School Museum Agency Fund Army Navy Air Deutsche Banco Banca "
+    "Banque Groupe Credit Societe Société Compagnie"
 )
 # Last words of events and titles of works (CoNLL MISC), never an actor.
 EVENT_SUFFIXES = _words(
@@ -114,7 +115,9 @@ NON_ENTITY = _words(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
     "June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept "
     "Oct Nov Dec I I'm I've I'd I'll OK Ok TV God Christmas Easter Ramadan Mon Tue Wed Thu Fri "
-    "Sat Sun AM PM GMT BST EST EDT CET UTC Internet Web Net No Yes Oh Okay Mrs Mr Ms Dr"
+    "Sat Sun AM PM GMT BST EST EDT CET UTC Internet Web Net No Yes Oh Okay Mrs Mr Ms Dr "
+    "GDP GNP CEO CFO TV PC CD DVD VAT MP MPs MEP MEPs MSP MSPs HIV AIDS AGM IPO PR DNA SMS ID "
+    "IQ UFO FAQ"
 )
 # Connector-free, capitalised function words that often start sentences and headlines.
 _SENTENCE_STARTERS = _words(
@@ -356,6 +359,12 @@ def _candidate_runs(tokens: Sequence[str], headline: bool, gaz: Gazetteer) -> li
                 j += 1
                 continue
             if (
+                nxt in ("of", "for") and j + 2 < n and tokens[j + 1] == "the"
+                and cap(tokens[j + 2]) and _looks_org_head(tokens[i:j])
+            ):
+                j += 3  # "Office of the Deputy Prime Minister"
+                continue
+            if (
                 j + 1 < n
                 and cap(tokens[j + 1])
                 and (
@@ -462,7 +471,7 @@ def _type_span(
         return _type_span(words[-1:], tokens, end - 1, end, None, False, gaz, memory)
     if _followed_by_number(tokens, end) or _team_context(tokens, start, end):
         return ORG
-    if start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS and not gaz.given(first):
+    if len(words) == 1 and start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS:
         return LOC
     if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
         return PER
@@ -471,7 +480,7 @@ def _type_span(
 
 _TEAM_NAMES = _words("City Town United Rovers Wanderers Athletic Albion County Villa Rangers")
 _INITIAL = re.compile(r"^[A-Z]\.$")
-_PLACE_PREPOSITIONS = _words("in near outside from")
+_PLACE_PREPOSITIONS = _words("in near outside")
 _NUMBER_WORDS = _words(
     "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty Hundred Thousand "
     "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Last Next Half"
@@ -482,6 +491,9 @@ def _demonym_like(word: str, gaz: Gazetteer) -> bool:
     """Nationality words the list lacks: plurals in -ians/-ese/-ish, or a country + -n/-an."""
     if word in gaz.demonyms:
         return True
+    if "-" in word:  # Anglo-Swedish, Indo-Pakistani
+        return all(_demonym_like(part, gaz) or part in ("Anglo", "Indo", "Sino", "Franco")
+                   for part in word.split("-"))
     stem = word[:-1] if word.endswith("s") else word
     if stem.endswith(("ian", "ean", "ese", "ish")) and word.endswith("s"):
         return True
@@ -502,10 +514,8 @@ def _not_an_entity(
     name = " ".join(words)
     if start > 0 and tokens[start - 1] in _POSSESSIVE_DETERMINERS and name not in gaz.countries:
         return True  # "our Allies", "his Government": a common noun given a capital
-    if _demonym_like(last, gaz) and all(
-        _demonym_like(w, gaz) or w in DIRECTIONS for w in words
-    ):
-        return True
+    if _demonym_like(last, gaz) and name not in gaz.countries:
+        return True  # "South African", "Struggling Japanese": an adjective phrase, not a name
     return last in EVENT_SUFFIXES or not any(c.isalpha() for c in name)
 
 
