@@ -416,6 +416,8 @@ def _speaker_left(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Re
     j = verb
     while j > 0 and tokens[j - 1] in _SKIPPABLE:
         j -= 1
+    if j > 2 and tokens[j - 1] == ")" and "(" in tokens[max(j - 6, 0) : j]:
+        j = max(i for i in range(max(j - 6, 0), j) if tokens[i] == "(")  # "the ONS (...) said"
     if j > 0 and not quoted[j - 1]:
         mention = _mention_ending_at(mentions, j)
         if mention:

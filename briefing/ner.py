@@ -134,6 +134,8 @@ REPORTING_VERBS = _words(
     "said says told tells warned warns added adds claimed claims insisted insists argued argues "
     "announced announces urged urges denied denies confirmed confirms accused accuses"
 )
+# After a sentence-initial word these show it is the subject, so likely a name: "Nike has".
+_NAME_FOLLOWERS = _words("has had will would")
 _POSSESSIVE_DETERMINERS = _words("our their its his her my your")
 # Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
 _TEAM_CUES = _words(
@@ -603,7 +605,7 @@ def _split_at_places(
 
 def _acts_next(tokens: Sequence[str], end: int) -> bool:
     """A reporting verb right after a sentence-initial word shows it is a name ("Sullivan said")."""
-    return end < len(tokens) and tokens[end] in REPORTING_VERBS
+    return end < len(tokens) and (tokens[end] in REPORTING_VERBS or tokens[end] in _NAME_FOLLOWERS)
 
 
 def _title_case(word: str) -> str:
