@@ -328,7 +328,20 @@ _POSSESSIVES = {"his": "male", "His": "male", "her": "female", "Her": "female"}
 _PLURAL = frozenset(("they", "They", "it", "It"))
 
 
-def _quote_flags(sentences: Sequence[_Sentence]) -> list[tuple[bool, list[bool]]]:
+@dataclass(frozen=True)
+class _Quotes:
+    """Where a sentence stands towards quotation marks."""
+
+    starts_inside: bool  # continues a quotation opened earlier
+    quoted: list[bool]  # per token: inside quotation marks (the marks included)
+    open_at_end: bool  # the quotation runs on into the next sentence or paragraph
+
+    @property
+    def opens_with_quote(self) -> bool:
+        return bool(self.quoted) and self.quoted[0]
+
+
+def _quote_flags(sentences: Sequence[_Sentence]) -> list[_Quotes]:
     """For each sentence: does it start inside a quotation, and which tokens are quoted.
 
     News convention: a quotation running over paragraphs leaves the paragraph unclosed and
@@ -364,7 +377,7 @@ def _quote_flags(sentences: Sequence[_Sentence]) -> list[tuple[bool, list[bool]]
                 open_ = not open_
             else:
                 quoted.append(open_)
-        flags.append((starts_inside or skip_first, quoted))
+        flags.append(_Quotes(starts_inside or skip_first, quoted, open_))
     return flags
 
 
@@ -589,10 +602,11 @@ def _primaries(
 ) -> list[str | None]:
     """The primary actor of every sentence of a document, in reading order."""
     flags = _quote_flags(sentences)
-    own = [_speaker(s, quoted) for s, (_, quoted) in zip(sentences, flags, strict=True)]
+    own = [_speaker(s, q.quoted) for s, q in zip(sentences, flags, strict=True)]
     history = _History([], [])
     result: list[str | None] = []
-    quote_speaker: str | None = None
+    open_speaker: str | None = None  # who speaks in the quotation still open
+    last_speaker: str | None = None  # who spoke in the quotation just before
 
     def name_of(ref: _Ref | None, sentence: _Sentence) -> str | None:
         if ref is None:
@@ -607,18 +621,23 @@ def _primaries(
         return _resolve_pronoun(ref.pronoun or "", history, current, genders)
 
     for i, sentence in enumerate(sentences):
-        starts_inside, quoted = flags[i]
+        quotes = flags[i]
         primary = name_of(own[i], sentence)
-        if primary is None and starts_inside:
-            primary = quote_speaker
-        if primary is None and (starts_inside or (quoted and quoted[0])):
+        if primary is None and quotes.starts_inside:
+            primary = open_speaker
+        if primary is None and (quotes.starts_inside or quotes.opens_with_quote):
             primary = _forward_speaker(i, sentences, flags, own, name_of)
+        if primary is None and quotes.opens_with_quote:
+            primary = last_speaker  # “We are disappointed,” he said. “We will appeal.”
         if primary is None:
-            primary = name_of(_subject(sentence, quoted), sentence)
-        if quoted and quoted[-1]:
-            quote_speaker = primary if (own[i] or not starts_inside) else quote_speaker
-        elif not (quoted and quoted[-1]):
-            quote_speaker = None
+            primary = name_of(_subject(sentence, quotes.quoted), sentence)
+        if quotes.open_at_end:
+            if own[i] is not None or not quotes.starts_inside:
+                open_speaker = primary
+        else:
+            open_speaker = None
+        has_quote = any(quotes.quoted)
+        last_speaker = primary if has_quote else None
         result.append(primary)
         kind = _kind_of(primary, names)
         history.primaries.append((primary, kind))
@@ -632,7 +651,7 @@ def _forward_speaker(i, sentences, flags, own, name_of) -> str | None:  # noqa: 
     """A quote attributed later: “We will win. We always do,” he said. (same paragraph)."""
     paragraph = sentences[i].paragraph
     for j in range(i + 1, min(i + 4, len(sentences))):
-        if sentences[j].paragraph != paragraph or not flags[j][0]:
+        if sentences[j].paragraph != paragraph or not flags[j].starts_inside:
             return None
         if own[j] is not None:
             return name_of(own[j], sentences[j])

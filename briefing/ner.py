@@ -473,8 +473,11 @@ def _type_span(
         return _type_span(words[-1:], tokens, end - 1, end, None, False, gaz, memory)
     if _followed_by_number(tokens, end) or _team_context(tokens, start, end):
         return ORG
-    if len(words) == 1 and start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS:
-        return LOC
+    if (
+        len(words) == 1 and start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS
+        and (start < 2 or tokens[start - 2].lower() not in _HOLDING_WORDS)
+    ):
+        return LOC  # "in Tavildara", but not "shares in Yukos"
     if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
         return PER
     return None
@@ -483,6 +486,7 @@ def _type_span(
 _TEAM_NAMES = _words("City Town United Rovers Wanderers Athletic Albion County Villa Rangers")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _PLACE_PREPOSITIONS = _words("in near outside")
+_HOLDING_WORDS = _words("shares stake stakes invest invested investment investors interest")
 _NUMBER_WORDS = _words(
     "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty Hundred Thousand "
     "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Last Next Half"

@@ -190,6 +190,15 @@ def test_quote_attributed_in_the_next_sentence():
     assert primary_of(result, document, "“We will get") == "Rishi Sunak"
 
 
+def test_quote_after_an_attributed_quote_keeps_the_speaker():
+    documents, result = attribute(
+        "Boris Johnson visited the factory. “We are disappointed,” said Mr Sunak. "
+        "“We will appeal.”"
+    )
+    (document,) = documents
+    assert primary_of(result, document, "“We will appeal") == "Rishi Sunak"
+
+
 def test_multi_paragraph_quote_keeps_its_speaker():
     documents, result = attribute(
         "Olaf Scholz arrived in Kyiv.\n\n"
@@ -228,6 +237,28 @@ def test_subject_acts_when_nobody_speaks():
     (document,) = documents
     assert primary_of(result, document, "For an hour") == "Emmanuel Macron"
     assert primary_of(result, document, "NATO expanded") == "NATO"
+
+
+def test_a_country_describing_a_company_leaves_the_company_acting():
+    documents, result = attribute(
+        "US aircraft firm Boeing has unveiled a new plane. Spain's Ferrovial bought a stake."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "US aircraft firm") == "Boeing"
+    assert "United States" in result.points[(document.id, 0)].others
+    assert primary_of(result, document, "Spain's Ferrovial") == "Ferrovial"
+
+
+def test_speaker_before_a_bracketed_acronym():
+    documents, result = attribute(
+        "Sales fell 1% in December, the Office for National Statistics (ONS) said."
+    )
+    assert result.points[(documents[0].id, 0)].primary == "Office for National Statistics"
+
+
+def test_one_word_name_never_titled_is_shown_as_an_organisation():
+    _, result = attribute("Shares in Yukos fell. Yukos said it would appeal.")
+    assert result.actors["Yukos"].kind == ORGANISATION
 
 
 def test_nobody_acts_in_a_sentence_without_actors():
