@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -37,7 +37,7 @@ from briefing.models import (
 )
 from briefing.ner import tag_tokens, tokenize
 
-__all__ = ["AliasBook", "KnownActor", "find_actors", "load_aliases", "tag_tokens"]
+__all__ = ["AliasBook", "KnownActor", "find_actors", "known_tags", "load_aliases", "tag_tokens"]
 
 _SECTIONS = {"people": PERSON, "organisations": ORGANISATION, "places": PLACE}
 _KIND_OF_TAG = {ner.PER: PERSON, ner.ORG: ORGANISATION, ner.LOC: PLACE}
@@ -130,7 +130,7 @@ def _default_book() -> AliasBook:
     return load_aliases()
 
 
-def _known_tags(book: AliasBook) -> ner.KnownNames:
+def known_tags(book: AliasBook) -> ner.KnownNames:
     """Names the tagger should know with their type: every spelling in the alias book.
 
     Institutions are organisations ("Kremlin") unless the gazetteer knows them as places
@@ -257,7 +257,12 @@ def _document_names(
             if mention.surface in names:
                 continue
             candidates = longer.get(mention.surface, []) if " " not in mention.surface else []
-            fullest = {surface: kind for surface, kind in candidates}
+            # A surname may have been mistyped ("Putin" as a place); a place or a person is
+            # never the shorthand of an organisation ("Singapore" in "Bank of Singapore").
+            fullest = {
+                surface: kind for surface, kind in candidates
+                if kind == PERSON or mention.kind == ORGANISATION
+            }
             if len(fullest) == 1:
                 surface, kind = next(iter(fullest.items()))
                 names[mention.surface] = (surface, kind)
@@ -647,7 +652,13 @@ def _primaries(
     return result
 
 
-def _forward_speaker(i, sentences, flags, own, name_of) -> str | None:  # noqa: ANN001
+def _forward_speaker(
+    i: int,
+    sentences: Sequence[_Sentence],
+    flags: Sequence[_Quotes],
+    own: Sequence[_Ref | None],
+    name_of: Callable[[_Ref | None, _Sentence], str | None],
+) -> str | None:
     """A quote attributed later: “We will win. We always do,” he said. (same paragraph)."""
     paragraph = sentences[i].paragraph
     for j in range(i + 1, min(i + 4, len(sentences))):
@@ -729,7 +740,7 @@ def find_actors(
     PointActors entry (primary None when nobody acts in it).
     """
     book = aliases or _default_book()
-    known = _known_tags(book)
+    known = known_tags(book)
     read = [_read_document(document, book, known) for document in documents]
     names = _join_surnames([_document_names(sentences, book) for sentences in read])
     genders = _genders(read, names, book)

@@ -102,6 +102,14 @@ def test_country_and_its_leader_stay_two_actors():
     assert "Putin" not in result.actors["Russia"].aliases
 
 
+def test_a_country_is_not_taken_for_an_organisation_named_after_it():
+    _, result = attribute(
+        "The Monetary Authority of Singapore raised rates. Singapore is growing fast."
+    )
+    assert result.actors["Singapore"].kind == PLACE
+    assert result.actors["Monetary Authority of Singapore"].mentions == 1
+
+
 def test_institution_speaks_for_its_country():
     documents, result = attribute(
         "The Kremlin said the talks had failed. The White House said it would respond."
