@@ -240,8 +240,12 @@ def _document_names(
     """
     names: dict[str, tuple[str, str]] = {}
     longer: dict[str, list[tuple[str, str]]] = {}
+    acronyms = _bracketed_acronyms(sentences)
     for sentence in sentences:
         for mention in sentence.mentions:
+            if mention.surface in acronyms and _book_name(mention.surface, book) is None:
+                names[mention.surface] = acronyms[mention.surface]
+                continue
             canonical = _book_name(mention.surface, book)
             if canonical is not None:
                 names[mention.surface] = (canonical, book.actors[canonical].kind
@@ -269,6 +273,23 @@ def _document_names(
             else:
                 names[mention.surface] = (mention.surface, mention.kind)
     return names
+
+
+def _bracketed_acronyms(sentences: Sequence[_Sentence]) -> dict[str, tuple[str, str]]:
+    """'the UK Independence Party (UKIP)': the acronym names the same organisation."""
+    acronyms: dict[str, tuple[str, str]] = {}
+    for sentence in sentences:
+        tokens = sentence.tokens
+        by_start = {m.start: m for m in sentence.mentions}
+        for mention in sentence.mentions:
+            end = mention.end
+            if (
+                mention.kind == ORGANISATION and " " in mention.surface
+                and tokens[end : end + 1] == ["("] and tokens[end + 2 : end + 3] == [")"]
+                and end + 1 in by_start and tokens[end + 1].isupper()
+            ):
+                acronyms.setdefault(tokens[end + 1], (mention.surface, ORGANISATION))
+    return acronyms
 
 
 def _join_surnames(
@@ -447,7 +468,10 @@ def _speaker_left(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Re
             for k in range(j - 2, max(j - 14, 0), -1):
                 if tokens[k] == ",":
                     mention = _mention_ending_at(mentions, k)
-                    if mention and tokens[k + 1].lower() in _APPOSITIVE_OPENERS:
+                    opener = tokens[k + 1]
+                    if mention and (
+                        opener.lower() in _APPOSITIVE_OPENERS or opener in ner.PERSON_TITLES
+                    ):
                         return _Ref(mention, rule="X, who..., said")
                     break
     return None
@@ -457,8 +481,6 @@ def _speaker_right(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _R
     tokens = sentence.tokens
     if verb == 0 or tokens[verb - 1] not in (",", "”", _STRAIGHT):
         return None
-    if verb + 1 < len(tokens) and tokens[verb + 1] in _PRONOUNS:
-        return _Ref(pronoun=tokens[verb + 1], rule="said he")
     mention = _mention_starting_near(sentence.mentions, tokens, verb + 1)
     if mention and not quoted[mention.start]:
         return _Ref(mention, rule="said X")

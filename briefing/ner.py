@@ -57,7 +57,8 @@ PERSON_TITLES = _words(
 )
 # Titles that only ever precede people: a span right after one is a person.
 STRONG_PERSON_TITLES = _words(
-    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame President Premier Chancellor King Queen Prince "
+    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame Lord Lady President Premier Chancellor King Queen "
+    "Prince "
     "Princess Pope Senator Sen. Governor Gov. Mayor Judge Rep. Congressman Congresswoman Colonel "
     "Col. Captain Capt. Lieutenant Lt. Sergeant Admiral Coach Spokesman Spokeswoman Ambassador "
     "Adviser Advisor Envoy Sheikh Emir Archbishop Bishop Rev. Reverend Professor Prof. Minister "
@@ -94,8 +95,11 @@ ORG_PREFIXES = _words(
 # Last words of events and titles of works (CoNLL MISC), never an actor.
 EVENT_SUFFIXES = _words(
     "Cup Championship Championships Open Games Olympics Series Tour Prix Trophy Classic Masters "
-    "Award Awards Prize Festival Week Day Year Act Treaty Accord Accords Agreement Plan War"
+    "Award Awards Prize Festival Week Day Year Act Treaty Accord Accords Agreement Plan War "
+    "Election Elections Summit Conference Referendum Budget Bill"
 )
+# Tokens after which a capitalised word may be capitalised only because a sentence starts.
+_OPENERS = frozenset(("“", '"', ":", "(", "-", "‘", "'", ".", "!", "?", ";", "—", "–"))
 # Words that may join an organisation name when the run already looks like one.
 ORG_INNER = _words("of for and & de du des la le del della di the on")
 NAME_PARTICLES = _words("de da di del della van von der den du le la bin al el ibn dos das ter")
@@ -371,6 +375,7 @@ def _candidate_runs(tokens: Sequence[str], headline: bool, gaz: Gazetteer) -> li
                 and cap(tokens[j + 1])
                 and (
                     (nxt in NAME_PARTICLES and j > i)
+                    or nxt == "&"
                     or (nxt in ORG_INNER and nxt != "the" and _looks_org_head(tokens[i:j]))
                 )
             ):
@@ -384,6 +389,9 @@ def _candidate_runs(tokens: Sequence[str], headline: bool, gaz: Gazetteer) -> li
 
 def _looks_org_head(words: Sequence[str]) -> bool:
     return any(w in ORG_PREFIXES or w in ORG_SUFFIXES for w in words)
+
+
+_NAME_SUFFIXES = ORG_SUFFIXES | LOC_SUFFIXES
 
 
 def _strip_edges(
@@ -407,10 +415,12 @@ def _strip_edges(
             and not gaz.given(first)
         ):
             start += 1
-    while start < end and (tokens[start] in NON_ENTITY or tokens[start] in _NUMBER_WORDS):
+    while start < end and (
+        tokens[start] in NON_ENTITY or (at_sentence_start and tokens[start] in _NUMBER_WORDS)
+    ):
         start += 1  # "August Chicago NAPM", "One U.S. firm"
     # Organisation-looking runs keep their titles and demonyms ("Russian Foreign Ministry").
-    if start < end and tokens[end - 1] in ORG_SUFFIXES | LOC_SUFFIXES:
+    if start < end and tokens[end - 1] in _NAME_SUFFIXES:
         return start, end, hint, titled
     if start < end and tokens[start] in ORG_PREFIXES and end - start > 1:
         return start, end, hint, titled
@@ -423,7 +433,7 @@ def _strip_edges(
     while start < end - 1 and tokens[start] in PERSON_TITLES:
         titled = titled or tokens[start] in STRONG_PERSON_TITLES
         start += 1
-        hint = PER
+    hint = PER if titled else None  # "Defence Procurement" is no person
     if start < end and tokens[start] in PERSON_TITLES and end - start == 1:
         return start, start, hint, titled
     # Trailing demonym-only or title words are not part of a name.
@@ -554,21 +564,31 @@ def _tag_sentence(
         for part in _split_at_places(tokens, *run, gaz, memory)
     ]
     for run_start, run_end in runs:
-        at_start = run_start == 0 or tokens[run_start - 1] in {"“", '"', ":", "(", "-", "‘", "'"}
+        at_start = run_start == 0 or tokens[run_start - 1] in _OPENERS
         start, end, hint, titled = _strip_edges(
             tokens, run_start, run_end, at_start or headline, gaz, memory
         )
         if start >= end:
             continue
         words = tokens[start:end]
+        if _portfolio(tokens, run_start) and not (
+            gaz.given(words[0]) or _is_place(" ".join(words), gaz, memory)
+        ):
+            continue  # "Minister for Defence Procurement": part of a title, not a name
         kind = _type_span(words, tokens, start, end, hint, titled, gaz, memory)
-        ambiguous = at_start and end - start == 1 and not _acts_next(tokens, end)
+        initial = start == 0 or tokens[start - 1] in _OPENERS
+        ambiguous = initial and end - start == 1 and not _acts_next(tokens, end)
         if kind is None and final and not ambiguous:
             kind = _fallback_kind(words, memory)
         if kind is None or kind == NOT_ENTITY:
             continue
         spans.append((start, end, kind))
     return spans
+
+
+def _portfolio(tokens: Sequence[str], start: int) -> bool:
+    """A run right after "Minister for", "Secretary of": the rest of a job title."""
+    return start >= 2 and tokens[start - 1] in ("for", "of") and tokens[start - 2] in PERSON_TITLES
 
 
 def _is_place(name: str, gaz: Gazetteer, memory: DocumentMemory) -> bool:

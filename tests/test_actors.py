@@ -92,6 +92,22 @@ def test_ambiguous_surname_stays_apart():
     assert {"Jill Smith", "Tom Smith"} <= set(result.actors)
 
 
+def test_bracketed_acronym_names_the_same_organisation():
+    _, result = attribute(
+        "A candidate for the UK Independence Party (UKIP) resigned. UKIP said it was sorry."
+    )
+    assert "UKIP" in result.actors["UK Independence Party"].aliases
+    assert "UKIP" not in result.actors
+
+
+def test_portfolio_after_a_title_is_no_actor():
+    documents, result = attribute(
+        "Lord Bach, Minister for Defence Procurement, said he was disappointed."
+    )
+    assert result.points[(documents[0].id, 0)].primary == "Bach"
+    assert "Procurement" not in result.actors
+
+
 def test_country_and_its_leader_stay_two_actors():
     _, result = attribute(
         "The Kremlin said Vladimir Putin would not attend. Russia denied the report."
