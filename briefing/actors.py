@@ -322,7 +322,8 @@ _SPEECH_VERBS = frozenset(
     "denies suggested suggests stressed stresses admitted admits revealed reveals predicted "
     "predicts believes believed described describes commented comments insisted vowed vows "
     "pledged pledges promised promises threatened threatens conceded concedes acknowledged "
-    "estimated estimates reported reports".split()
+    "estimated estimates reported reports say claim warn insist argue urge deny admit "
+    "tweeted posted".split()
 )
 _SKIPPABLE = frozenset(
     "also has had have later then again previously earlier recently today yesterday "
@@ -332,9 +333,10 @@ _SKIPPABLE = frozenset(
 _LEADING = frozenset(
     "after before earlier later ahead speaking according in on at for during while when as "
     "despite although though following since with without under over by from meanwhile "
-    "however but yet still then now last this next once if unlike like amid among "
-    "separately instead indeed yesterday today".split()
+    "however last this next once if unlike like amid among separately instead indeed "
+    "yesterday today afterwards".split()
 )
+_CONJUNCTIONS = frozenset("and but so yet or then now still also nor".split())
 _MAIN_VERBS = frozenset(
     "is are was were has have had will would can could may might must shall should do does "
     "did came comes went goes gave gives took takes made makes met meets held holds won wins "
@@ -443,7 +445,7 @@ def _mention_starting_near(
         after = [m for m in mentions if m.start >= first.end and m.kind != PLACE]
         if after and after[0].start - first.end <= 5 and all(
             t[:1].isupper() or t in ("'s", "’s")
-            or (t.isalpha() and t.islower() and t not in _MAIN_VERBS and not t.endswith("ed"))
+            or (t.isalpha() and t.islower() and t not in _MAIN_VERBS and not _past(t))
             for t in tokens[first.end : after[0].start]
         ):
             return after[0]
@@ -535,6 +537,10 @@ def _clause_start(tokens: Sequence[str], quoted: Sequence[bool]) -> int:
     """Skip leading adverbial clauses ("Earlier on Saturday, before talking to X, ...")."""
     start = 0
     for _ in range(3):
+        while start < len(tokens) and tokens[start].lower() in _CONJUNCTIONS:
+            start += 1  # "And he ...", "But Mr Blair ..."
+        if start < len(tokens) and tokens[start] == ",":
+            start += 1  # "Then, as if ..."
         if start >= len(tokens):
             break
         word = tokens[start].lower()
@@ -557,6 +563,11 @@ def _passive_agent(sentence: _Sentence) -> _Ref | None:
     return None
 
 
+def _past(word: str) -> bool:
+    """A past-tense or participle verb form by its ending ("unveiled"; not "seed", "red")."""
+    return len(word) > 4 and word.endswith("ed") and word.islower()
+
+
 def _subject(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
     """The grammatical subject when it is an actor: the name that opens the main clause."""
     tokens = sentence.tokens
@@ -575,7 +586,7 @@ def _subject(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
         return agent
     for i in range(start, len(tokens)):
         token = tokens[i]
-        if token in _MAIN_VERBS or (token.endswith("ed") and token.islower() and len(token) > 4):
+        if token in _MAIN_VERBS or _past(token):
             before = [m for m in sentence.mentions if start <= m.start < i and not m.modifier]
             if before:
                 described = _mention_starting_near(sentence.mentions, tokens, before[0].start, 1)
@@ -731,21 +742,26 @@ def _genders(
     return genders
 
 
-def _actor_kind(
-    name: str, votes: Counter[str], book: AliasBook, genders: Mapping[str, str | None]
-) -> str:
-    """The alias book's kind, else the kind most mentions had.
+def _settle_kinds(
+    names: Mapping[str, tuple[str, str]], book: AliasBook, genders: Mapping[str, str | None]
+) -> dict[str, tuple[str, str]]:
+    """A one-word "person" never given a title or a first name anywhere in the briefing is far
+    more often a company or a body in news ("Yukos", "Boeing"): treat it as one, so that
+    "he" never points at it."""
+    settled = {}
+    for surface, (canonical, kind) in names.items():
+        if (
+            kind == PERSON and " " not in canonical and genders.get(canonical) is None
+            and canonical not in book.actors
+        ):
+            kind = ORGANISATION
+        settled[surface] = (canonical, kind)
+    return settled
 
-    A one-word "person" never given a title or a first name anywhere in the briefing is far
-    more often a company or a body in news ("Yukos", "Boeing"), so it is shown as one.
-    """
-    known = book.kind_of(name)
-    if known:
-        return known
-    kind = votes.most_common(1)[0][0]
-    if kind == PERSON and " " not in name and genders.get(name) is None:
-        return ORGANISATION
-    return kind
+
+def _actor_kind(name: str, votes: Counter[str], book: AliasBook) -> str:
+    """The alias book's kind, else the kind most of the actor's mentions had."""
+    return book.kind_of(name) or votes.most_common(1)[0][0]
 
 
 def find_actors(
@@ -766,6 +782,7 @@ def find_actors(
     read = [_read_document(document, book, known) for document in documents]
     names = _join_surnames([_document_names(sentences, book) for sentences in read])
     genders = _genders(read, names, book)
+    names = [_settle_kinds(doc_names, book, genders) for doc_names in names]
 
     counts: Counter[str] = Counter()
     votes: dict[str, Counter[str]] = {}
@@ -780,7 +797,7 @@ def find_actors(
     actors = {
         name: Actor(
             name=name,
-            kind=_actor_kind(name, votes[name], book, genders),
+            kind=_actor_kind(name, votes[name], book),
             aliases=tuple(sorted(seen[name] - {name})),
             mentions=counts[name],
         )

@@ -428,16 +428,24 @@ def _strip_edges(
     k = start
     while k < end and (tokens[k] in gaz.demonyms or _place_kind(tokens[k], gaz)):
         k += 1
-    if k < end and k > start and tokens[k] in PERSON_TITLES:
+    if k < end and k > start and (tokens[k] in PERSON_TITLES or gaz.given(tokens[k])):
         start = k
+    elif end - start > 1 and _demonym_like(tokens[start], gaz) and gaz.given(tokens[start + 1]):
+        start += 1  # "Dutchman Peter Wessels"
     while start < end - 1 and tokens[start] in PERSON_TITLES:
         titled = titled or tokens[start] in STRONG_PERSON_TITLES
         start += 1
     hint = PER if titled else None  # "Defence Procurement" is no person
-    if start < end and tokens[start] in PERSON_TITLES and end - start == 1:
-        return start, start, hint, titled
+    if (
+        start < end and tokens[start] in PERSON_TITLES and end - start == 1
+        and tokens[start] not in memory.types
+    ):
+        return start, start, hint, titled  # a title alone, unless it is a name too ("Labour")
     # Trailing demonym-only or title words are not part of a name.
-    while end > start and (tokens[end - 1] in PERSON_TITLES and tokens[end - 1] not in DIRECTIONS):
+    while (
+        end > start and tokens[end - 1] in PERSON_TITLES and tokens[end - 1] not in DIRECTIONS
+        and " ".join(tokens[start:end]) not in memory.types
+    ):
         end -= 1
     return start, end, hint, titled
 
@@ -506,6 +514,10 @@ _NUMBER_WORDS = _words(
 def _demonym_like(word: str, gaz: Gazetteer) -> bool:
     """Nationality words the list lacks: plurals in -ians/-ese/-ish, or a country + -n/-an."""
     if word in gaz.demonyms:
+        return True
+    if word.endswith(("man", "men")) and word[:-3] in gaz.demonyms:
+        return True  # Dutchman, Frenchmen
+    if word.endswith(("woman", "women")) and word[:-5] in gaz.demonyms:
         return True
     if "-" in word:  # Anglo-Swedish, Indo-Pakistani
         return all(_demonym_like(part, gaz) or part in ("Anglo", "Indo", "Sino", "Franco")

@@ -143,6 +143,18 @@ def test_demonym_relates_a_point_to_its_country():
     assert "Russia" in point.others
 
 
+def test_nationality_noun_is_not_part_of_a_name():
+    _, result = attribute("Dutchman Peter Wessels lost to Daniela Hantuchova.")
+    assert "Peter Wessels" in result.actors
+    assert "Netherlands" not in {a for a in result.actors if "Wessels" in a}
+
+
+def test_party_nicknames_name_the_party():
+    _, result = attribute("The Tories attacked Labour. Labour has unveiled a slogan.")
+    assert result.actors["Conservative Party"].kind == ORGANISATION
+    assert result.actors["Labour Party"].mentions == 2
+
+
 def test_kinds_are_person_organisation_and_place():
     _, result = attribute("Angela Merkel met NATO officials and the Bank of England in Berlin.")
     assert result.actors["Angela Merkel"].kind == PERSON
@@ -252,6 +264,23 @@ def test_pronoun_follows_gender():
     )
     (document,) = documents
     assert primary_of(result, document, "She said") == "Angela Merkel"
+
+
+def test_pronoun_after_a_conjunction_resolves():
+    documents, result = attribute(
+        "Mr Blair met Gordon Brown. And he again heaped praise on the chancellor."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "And he again") == "Tony Blair"
+
+
+def test_one_word_company_is_never_he():
+    documents, result = attribute(
+        "Alan Milburn spoke first. The Tories were absent and Yukos was silent. "
+        "Nobody, he claimed, could picture it."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "Nobody, he claimed") == "Alan Milburn"
 
 
 def test_subject_acts_when_nobody_speaks():
