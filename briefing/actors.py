@@ -219,13 +219,15 @@ def _read_document(
 # ----------------------------------------------------------------------------- naming
 
 
-def _book_name(surface: str, book: AliasBook) -> str | None:
-    """The canonical name the alias book gives a surface form, institutions as their country."""
+def _book_name(surface: str, book: AliasBook) -> tuple[str, str] | None:
+    """The canonical name and kind the alias book gives a surface form, institutions and
+    capitals as their country."""
     bare = _strip_article(surface)
     if bare in book.names:
-        return book.names[bare]
+        name = book.names[bare]
+        return name, book.actors[name].kind
     if bare in book.stands_for:
-        return book.stands_for[bare]
+        return book.stands_for[bare], PLACE
     return None
 
 
@@ -234,44 +236,41 @@ def _document_names(
 ) -> dict[str, tuple[str, str]]:
     """Surface form -> (canonical name, kind) within one document, before briefing-wide joins.
 
-    A single word joins a longer name of the document that ends with it (people: "Sullivan"
-    after "Jake Sullivan") or contains it (organisations: "the Ministry" after "the Russian
-    Ministry of Foreign Affairs").
+    A single word joins a longer name of the same document when only one fits: a person's
+    whose surname it is ("Sullivan" after "Jake Sullivan"; this beats the alias book, so
+    "Washington" after "Denzel Washington" stays the actor), or an organisation's that
+    contains it ("the Ministry" after "the Russian Ministry of Foreign Affairs").
     """
-    names: dict[str, tuple[str, str]] = {}
-    longer: dict[str, list[tuple[str, str]]] = {}
     acronyms = _bracketed_acronyms(sentences)
-    for sentence in sentences:
-        for mention in sentence.mentions:
-            if mention.surface in acronyms and _book_name(mention.surface, book) is None:
-                names[mention.surface] = acronyms[mention.surface]
-                continue
-            canonical = _book_name(mention.surface, book)
-            if canonical is not None:
-                names[mention.surface] = (canonical, book.actors[canonical].kind
-                                          if canonical in book.actors else PLACE)
-                continue
-            words = mention.surface.split()
-            if len(words) > 1 and mention.kind in (PERSON, ORGANISATION):
-                keys = words[-1:] if mention.kind == PERSON else words
-                for word in keys:
-                    longer.setdefault(word, []).append((mention.surface, mention.kind))
-    for sentence in sentences:
-        for mention in sentence.mentions:
-            if mention.surface in names:
-                continue
-            candidates = longer.get(mention.surface, []) if " " not in mention.surface else []
-            # A surname may have been mistyped ("Putin" as a place); a place or a person is
-            # never the shorthand of an organisation ("Singapore" in "Bank of Singapore").
-            fullest = {
-                surface: kind for surface, kind in candidates
-                if kind == PERSON or mention.kind == ORGANISATION
-            }
-            if len(fullest) == 1:
-                surface, kind = next(iter(fullest.items()))
-                names[mention.surface] = (surface, kind)
-            else:
-                names[mention.surface] = (mention.surface, mention.kind)
+
+    def alone(mention: Mention) -> tuple[str, str]:
+        if mention.surface in acronyms and _book_name(mention.surface, book) is None:
+            return acronyms[mention.surface]
+        return _book_name(mention.surface, book) or (mention.surface, mention.kind)
+
+    mentions = [m for sentence in sentences for m in sentence.mentions]
+    people: dict[str, set[tuple[str, str]]] = {}
+    bodies: dict[str, set[tuple[str, str]]] = {}
+    for mention in mentions:
+        words = mention.surface.split()
+        if len(words) > 1:
+            resolved = alone(mention)
+            if resolved[1] == PERSON:
+                people.setdefault(words[-1], set()).add(resolved)
+            elif resolved[1] == ORGANISATION:
+                for word in words:
+                    bodies.setdefault(word, set()).add(resolved)
+    names: dict[str, tuple[str, str]] = {}
+    for mention in mentions:
+        resolved = alone(mention)
+        if " " not in mention.surface and not mention.modifier:
+            person = people.get(mention.surface, set())
+            body = bodies.get(mention.surface, set())
+            if len(person) == 1:
+                resolved = next(iter(person))
+            elif mention.kind == ORGANISATION and resolved[0] == mention.surface and len(body) == 1:
+                resolved = next(iter(body))
+        names[mention.surface] = resolved
     return names
 
 
@@ -306,7 +305,7 @@ def _join_surnames(
         updated = {}
         for surface, (canonical, kind) in names.items():
             fullest = by_surname.get(canonical, set()) if " " not in canonical else set()
-            if kind in (PERSON, ORGANISATION) and len(fullest) == 1 and kind == PERSON:
+            if kind == PERSON and len(fullest) == 1:
                 canonical = next(iter(fullest))
             updated[surface] = (canonical, kind)
         joined.append(updated)
@@ -642,6 +641,7 @@ def _primaries(
     flags = _quote_flags(sentences)
     own = [_speaker(s, q.quoted) for s, q in zip(sentences, flags, strict=True)]
     history = _History([], [])
+    kinds = {canonical: kind for canonical, kind in names.values()}
     result: list[str | None] = []
     open_speaker: str | None = None  # who speaks in the quotation still open
     last_speaker: str | None = None  # who spoke in the quotation just before
@@ -677,8 +677,7 @@ def _primaries(
         has_quote = any(quotes.quoted)
         last_speaker = primary if has_quote else None
         result.append(primary)
-        kind = _kind_of(primary, names)
-        history.primaries.append((primary, kind))
+        history.primaries.append((primary, kinds.get(primary) if primary else None))
         history.people.append(
             [names[m.surface][0] for m in sentence.mentions if names[m.surface][1] == PERSON]
         )
@@ -699,15 +698,6 @@ def _forward_speaker(
             return None
         if own[j] is not None:
             return name_of(own[j], sentences[j])
-    return None
-
-
-def _kind_of(name: str | None, names: Mapping[str, tuple[str, str]]) -> str | None:
-    if name is None:
-        return None
-    for canonical, kind in names.values():
-        if canonical == name:
-            return kind
     return None
 
 

@@ -473,8 +473,6 @@ def _type_span(
         return _team_or_place(tokens, start, end)
     if last in ORG_SUFFIXES or (first in ORG_PREFIXES and len(words) > 1):
         return ORG
-    if len(words) > 1 and last in gaz.places and first not in DIRECTIONS | LOC_PREFIXES:
-        return ORG  # a club named after its town: "Dynamo Moscow", "Red Star Belgrade"
     if len(words) > 1 and _is_place(" ".join(words[:-1]), gaz, memory) and last.endswith("s"):
         return ORG  # "Chicago Cubs"
     if last in LOC_SUFFIXES or (first in LOC_PREFIXES and len(words) > 1):
@@ -485,6 +483,8 @@ def _type_span(
         return PER
     if len(words) == 1 and last in memory.surnames:
         return PER
+    if len(words) > 1 and last in gaz.places and first not in DIRECTIONS | LOC_PREFIXES:
+        return ORG  # a club named after its town: "Dynamo Moscow", "Red Star Belgrade"
     if len(words) == 1 and (_is_upper_word(last) and len(last) <= 5):
         return ORG
     if len(words) > 1 and all(w in gaz.demonyms or w in DIRECTIONS for w in words[:-1]):

@@ -87,6 +87,12 @@ def test_surname_alone_joins_the_full_name_from_another_article():
     assert result.actors["Jake Sullivan"].mentions == 2
 
 
+def test_surname_in_the_article_beats_the_alias_book():
+    _, result = attribute("Denzel Washington won an award. Washington thanked his wife.")
+    assert result.actors["Denzel Washington"].mentions == 2
+    assert "United States" not in result.actors
+
+
 def test_ambiguous_surname_stays_apart():
     _, result = attribute("Jill Smith won. Tom Smith lost.", "Smith was not available.")
     assert {"Jill Smith", "Tom Smith"} <= set(result.actors)
