@@ -237,7 +237,8 @@ def _document_names(
     """Surface form -> (canonical name, kind) within one document, before briefing-wide joins.
 
     A single word joins a longer name of the same document when only one fits: a person's
-    whose surname it is ("Sullivan" after "Jake Sullivan"; this beats the alias book, so
+    whose surname (or, for a given name, first name) it is ("Sullivan" after "Jake
+    Sullivan", "Gordon" after "Gordon Brown"; this beats the alias book, so
     "Washington" after "Denzel Washington" stays the actor), or an organisation's that
     contains it ("the Ministry" after "the Russian Ministry of Foreign Affairs").
     """
@@ -250,6 +251,7 @@ def _document_names(
 
     mentions = [m for sentence in sentences for m in sentence.mentions]
     people: dict[str, set[tuple[str, str]]] = {}
+    first_names: dict[str, set[tuple[str, str]]] = {}
     bodies: dict[str, set[tuple[str, str]]] = {}
     for mention in mentions:
         words = mention.surface.split()
@@ -257,6 +259,7 @@ def _document_names(
             resolved = alone(mention)
             if resolved[1] == PERSON:
                 people.setdefault(words[-1], set()).add(resolved)
+                first_names.setdefault(words[0], set()).add(resolved)
             elif resolved[1] == ORGANISATION:
                 for word in words:
                     bodies.setdefault(word, set()).add(resolved)
@@ -266,6 +269,8 @@ def _document_names(
         if " " not in mention.surface and not mention.modifier:
             person = people.get(mention.surface, set())
             body = bodies.get(mention.surface, set())
+            if not person and ner.gazetteer().given(mention.surface):
+                person = first_names.get(mention.surface, set())  # "Gordon" for Gordon Brown
             if len(person) == 1:
                 resolved = next(iter(person))
             elif mention.kind == ORGANISATION and resolved[0] == mention.surface and len(body) == 1:

