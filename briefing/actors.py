@@ -340,6 +340,11 @@ _LEADING = frozenset(
     "however last this next once if unlike like amid among separately instead indeed "
     "yesterday today afterwards".split()
 )
+# Words that join two actors rather than describe one ("France and Germany").
+_LINKING_WORDS = frozenset(
+    "and or nor but with without to of in on at for by from than as against versus v vs "
+    "after before over under between".split()
+)
 _CONJUNCTIONS = frozenset("and but so yet or then now still also nor".split())
 _MAIN_VERBS = frozenset(
     "is are was were has have had will would can could may might must shall should do does "
@@ -443,13 +448,17 @@ def _mention_starting_near(
     if not candidates:
         return None
     first = candidates[0]
-    if first.modifier or first.kind == PLACE:
-        # "US National Security Adviser Jake Sullivan", "US aircraft firm Boeing": the name
-        # the country describes is the actor, when only a title or a noun stands between.
-        after = [m for m in mentions if m.start >= first.end and m.kind != PLACE]
+    if first.modifier or first.kind in (PLACE, ORGANISATION):
+        # "US National Security Adviser Jake Sullivan", "US aircraft firm Boeing", "BPI
+        # chairman Peter Jamieson": the name a country or a body describes is the actor,
+        # when only a title or a noun stands between.
+        wanted = (PERSON,) if first.kind == ORGANISATION and not first.modifier else (
+            PERSON, ORGANISATION)
+        after = [m for m in mentions if m.start >= first.end and m.kind in wanted]
         if after and after[0].start - first.end <= 5 and all(
             t[:1].isupper() or t in ("'s", "’s")
-            or (t.isalpha() and t.islower() and t not in _MAIN_VERBS and not _past(t))
+            or (t.isalpha() and t.islower() and t not in _MAIN_VERBS and not _past(t)
+                and t not in _LINKING_WORDS)
             for t in tokens[first.end : after[0].start]
         ):
             return after[0]
@@ -466,6 +475,12 @@ def _speaker_left(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Re
     if j > 0 and not quoted[j - 1]:
         mention = _mention_ending_at(mentions, j)
         if mention:
+            # "France and Germany vowed": the first of joined speakers leads.
+            while mention.start > 1 and tokens[mention.start - 1] in ("and", ","):
+                earlier = _mention_ending_at(mentions, mention.start - 1)
+                if earlier is None:
+                    break
+                mention = earlier
             return _Ref(mention, rule="X said")
         previous = tokens[j - 1]
         if previous in _PRONOUNS or previous in _PLURAL:

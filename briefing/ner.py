@@ -141,6 +141,11 @@ REPORTING_VERBS = _words(
 # After a sentence-initial word these show it is the subject, so likely a name: "Nike has".
 _NAME_FOLLOWERS = _words("has had will would")
 _POSSESSIVE_DETERMINERS = _words("our their its his her my your")
+# Words that never start a name, even mid-sentence ("U2's How to Dismantle a Bomb").
+_FUNCTION_WORDS = frozenset(
+    "the a an this that these those it its he she they we you his her their our my your "
+    "how what which who whom whose where why when do does did is are was were".split()
+)
 # Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
 _TEAM_CUES = _words(
     "beat beats drew draw lost lose v vs vs. versus against defeated edged thrashed"
@@ -405,17 +410,23 @@ def _strip_edges(
     """
     hint: str | None = None
     titled = False
-    # Sentence-initial word: drop when it is a common word used in lower case elsewhere.
-    if at_sentence_start and start < end:
+    # A function word ("The", "How", "They") starts no name, wherever it stands; at the start
+    # of a sentence, neither does a word the document also uses in lower case.
+    while start < end - (not at_sentence_start):
+        if _is_place(" ".join(tokens[start:end]), gaz, memory):
+            break  # "New Zealand", "The Hague"
         first = tokens[start]
         low = first.lower()
+        common = low in _FUNCTION_WORDS or (
+            at_sentence_start and (low in gaz.stopwords or low in memory.lower_words)
+        )
         if (
-            (low in gaz.stopwords or low in memory.lower_words)
-            and first not in memory.types
-            and not _place_kind(first, gaz)
-            and not gaz.given(first)
+            not common or first in memory.types or _place_kind(first, gaz) or gaz.given(first)
+            or (first.isupper() and len(first) > 1)
         ):
-            start += 1
+            break
+        start += 1
+        at_sentence_start = False
     while start < end and (
         tokens[start] in NON_ENTITY or (at_sentence_start and tokens[start] in _NUMBER_WORDS)
     ):

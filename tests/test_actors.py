@@ -314,6 +314,19 @@ def test_a_country_describing_a_company_leaves_the_company_acting():
     assert primary_of(result, document, "Spain's Ferrovial") == "Ferrovial"
 
 
+def test_speaker_named_with_the_body_they_lead():
+    documents, result = attribute(
+        "“We want to ensure success,” said BPI chairman Peter Jamieson."
+    )
+    assert result.points[(documents[0].id, 0)].primary == "Peter Jamieson"
+    assert "BPI" in result.points[(documents[0].id, 0)].others
+
+
+def test_first_of_two_joined_actors_acts():
+    documents, result = attribute("France and Germany vowed to cut their deficits.")
+    assert result.points[(documents[0].id, 0)].primary == "France"
+
+
 def test_speaker_before_a_bracketed_acronym():
     documents, result = attribute(
         "Sales fell 1% in December, the Office for National Statistics (ONS) said."
