@@ -297,15 +297,6 @@ def gazetteer() -> Gazetteer:
     )
 
 
-def _is_cap(token: str) -> bool:
-    """A capitalised word, but not an adjective like "State-owned" or "Paris-based"."""
-    if not token[:1].isupper():
-        return False
-    if "-" in token:
-        return not token.rsplit("-", 1)[1][:1].islower()
-    return True
-
-
 def _is_upper_word(token: str) -> bool:
     return len(token) > 1 and token.isalpha() and token.isupper()
 
@@ -353,32 +344,39 @@ class DocumentMemory:
                 self.word_kinds.setdefault(word, kind)
 
 
-def _candidate_runs(tokens: Sequence[str], headline: bool, gaz: Gazetteer) -> list[tuple[int, int]]:
+def _capitalised(tokens: Sequence[str]) -> list[bool]:
+    """Per token: a capitalised word, but not an adjective like "State-owned"/"Paris-based"."""
+    return [
+        t[:1].isupper() and ("-" not in t or not t.rsplit("-", 1)[1][:1].islower())
+        for t in tokens
+    ]
+
+
+def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens, allowing name particles and 'of'-style connectors."""
     runs: list[tuple[int, int]] = []
+    cap = _capitalised(tokens)
     n = len(tokens)
     i = 0
-    cap = _is_cap if not headline else (lambda t: t[:1].isalpha() and t[:1].isupper())
     while i < n:
-        tok = tokens[i]
-        if not cap(tok) or tok in NON_ENTITY and not headline:
+        if not cap[i] or tokens[i] in NON_ENTITY:
             i += 1
             continue
         j = i + 1
         while j < n:
-            nxt = tokens[j]
-            if cap(nxt):
+            if cap[j]:
                 j += 1
                 continue
+            nxt = tokens[j]
             if (
                 nxt in ("of", "for") and j + 2 < n and tokens[j + 1] == "the"
-                and cap(tokens[j + 2]) and _looks_org_head(tokens[i:j])
+                and cap[j + 2] and _looks_org_head(tokens[i:j])
             ):
                 j += 3  # "Office of the Deputy Prime Minister"
                 continue
             if (
                 j + 1 < n
-                and cap(tokens[j + 1])
+                and cap[j + 1]
                 and (
                     (nxt in NAME_PARTICLES and j > i)
                     or nxt == "&"
@@ -525,6 +523,16 @@ _NUMBER_WORDS = _words(
 
 def _demonym_like(word: str, gaz: Gazetteer) -> bool:
     """Nationality words the list lacks: plurals in -ians/-ese/-ish, or a country + -n/-an."""
+    known = _DEMONYM_CACHE.get(word)
+    if known is None:
+        known = _DEMONYM_CACHE[word] = _guess_demonym(word, gaz)
+    return known
+
+
+_DEMONYM_CACHE: dict[str, bool] = {}  # per process; the gazetteer never changes
+
+
+def _guess_demonym(word: str, gaz: Gazetteer) -> bool:
     if word in gaz.demonyms:
         return True
     if word.endswith(("man", "men")) and word[:-3] in gaz.demonyms:
@@ -584,7 +592,7 @@ def _tag_sentence(
     spans: list[Span] = []
     runs = [
         part
-        for run in _candidate_runs(tokens, headline, gaz)
+        for run in _candidate_runs(tokens)
         for part in _split_at_places(tokens, *run, gaz, memory)
     ]
     for run_start, run_end in runs:
