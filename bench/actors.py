@@ -53,7 +53,7 @@ def read_conll(path: Path) -> list[Tagged]:
     docs: list[Tagged] = []
     for i, sentence in enumerate(sentences):
         nxt = sentences[i + 1][0] if i + 1 < len(sentences) else []
-        starts_doc = any(_DATELINE.match(t) for t in nxt) and ner._headline(sentence[0])
+        starts_doc = any(_DATELINE.match(t) for t in nxt) and ner.is_headline(sentence[0])
         if starts_doc or not docs:
             docs.append([])
         docs[-1].append(sentence)

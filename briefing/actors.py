@@ -184,8 +184,10 @@ def _sentence_mentions(
     """Names from the tagger, plus demonyms and adjectival country names it left out."""
     mentions = []
     covered = set()
+    headline = ner.is_headline(tokens)
     for start, end, tag in spans:
-        surface = " ".join(tokens[start:end])
+        words = tokens[start:end]
+        surface = ner.display_form(words) if headline else " ".join(words)
         kind = _KIND_OF_TAG[tag]
         gender = _gender_from_title(tokens, start) if kind == PERSON else None
         mentions.append(Mention(position, start, end, surface, kind, gender=gender))

@@ -301,7 +301,7 @@ def _is_upper_word(token: str) -> bool:
     return len(token) > 1 and token.isalpha() and token.isupper()
 
 
-def _headline(tokens: Sequence[str]) -> bool:
+def is_headline(tokens: Sequence[str]) -> bool:
     """All-caps sentences (headlines, datelines) carry no case information."""
     letters = [t for t in tokens if t.isalpha() and len(t) > 1]
     return len(letters) >= 1 and sum(t.isupper() for t in letters) >= 0.8 * len(letters)
@@ -664,6 +664,12 @@ def _acts_next(tokens: Sequence[str], end: int) -> bool:
     return end < len(tokens) and (tokens[end] in REPORTING_VERBS or tokens[end] in _NAME_FOLLOWERS)
 
 
+def display_form(words: Sequence[str]) -> str:
+    """How a name from an all-caps sentence is written for readers: "PUTIN" -> "Putin".
+    Short words stay as they are, being mostly acronyms ("NATO", "US")."""
+    return " ".join(_title_case(w) if len(w) > 4 else w for w in words)
+
+
 def _title_case(word: str) -> str:
     if not word.isalpha():
         return word  # U.S., 1996-08-30
@@ -725,7 +731,7 @@ def tag_document(
     if known is not None:
         memory.types.update(known.types)
         memory.word_kinds.update(known.word_kinds)
-    headlines = [_headline(tokens) for tokens in sentences]
+    headlines = [is_headline(tokens) for tokens in sentences]
     for tokens, headline in zip(sentences, headlines, strict=True):
         if not headline:
             memory.lower_words.update(t for t in tokens[1:] if t[:1].islower())

@@ -167,6 +167,12 @@ def test_party_nicknames_name_the_party():
     assert result.actors["Labour Party"].mentions == 2
 
 
+def test_all_caps_headline_names_join_their_actor():
+    _, result = attribute("PUTIN WARNS NATO OVER UKRAINE\n\nMr Putin spoke on Friday.")
+    assert result.actors["Vladimir Putin"].mentions == 2
+    assert result.actors["NATO"].kind == ORGANISATION
+
+
 def test_kinds_are_person_organisation_and_place():
     _, result = attribute("Angela Merkel met NATO officials and the Bank of England in Berlin.")
     assert result.actors["Angela Merkel"].kind == PERSON
