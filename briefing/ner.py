@@ -50,7 +50,7 @@ PERSON_TITLES = _words(
     "Envoy Deputy Foreign Defence Defense Finance Interior Home Health Trade Economy Justice "
     "Security National Attorney State Sheikh Emir Crown Saint Archbishop Bishop Rev. Reverend "
     "Father Cardinal Assistant Producer Actor Actress Singer Star Author "
-    "Professor Prof. Speaker Leader Opposition Labour Conservative Democrat Republican "
+    "Professor Prof. Prof Speaker Leader Opposition Labour Conservative Democrat Republican "
     "Senior Former Acting First Minister's Officer Counsel Commissioner Inspector Detective "
     "Superintendent Constable Marshal Field Striker Midfielder Defender Goalkeeper Skipper "
     "All-rounder Batsman Bowler Champion Veteran Rookie Dr Mme Mlle Herr Frau Signor"
@@ -61,7 +61,8 @@ STRONG_PERSON_TITLES = _words(
     "Prince "
     "Princess Pope Senator Sen. Governor Gov. Mayor Judge Rep. Congressman Congresswoman Colonel "
     "Col. Captain Capt. Lieutenant Lt. Sergeant Admiral Coach Spokesman Spokeswoman Ambassador "
-    "Adviser Advisor Envoy Sheikh Emir Archbishop Bishop Rev. Reverend Professor Prof. Minister "
+    "Adviser Advisor Envoy Sheikh Emir Archbishop Bishop Rev. Reverend Professor Prof. Prof "
+    "Minister "
     "Secretary Chairman Chairwoman Mme Mlle Herr Frau Signor Striker Midfielder Defender "
     "Goalkeeper Skipper Batsman Bowler"
 )
@@ -429,6 +430,8 @@ def _strip_edges(
         tokens[start] in NON_ENTITY or (at_sentence_start and tokens[start] in _NUMBER_WORDS)
     ):
         start += 1  # "August Chicago NAPM", "One U.S. firm"
+    if _is_place(" ".join(tokens[start:end]), gaz, memory):
+        return start, end, hint, titled  # "San Jose" is no "Jose" from San
     # Organisation-looking runs keep their titles and demonyms ("Russian Foreign Ministry").
     if start < end and tokens[end - 1] in _NAME_SUFFIXES:
         return start, end, hint, titled
@@ -545,8 +548,13 @@ def _guess_demonym(word: str, gaz: Gazetteer) -> bool:
     stem = word[:-1] if word.endswith("s") else word
     if stem.endswith(("ian", "ean", "ese", "ish")) and word.endswith("s"):
         return True
-    if stem.endswith("n") and (stem[:-1] in gaz.countries or stem[:-2] in gaz.countries):
-        return True  # Rwandan, Kenyan, Zairean
+    if _place_kind(word, gaz) or _place_kind(stem, gaz):
+        return False  # Bonn, Benin
+    if stem.endswith("n") and not gaz.given(stem) and any(
+        len(part) > 3 and (part in gaz.countries or part in gaz.places)
+        for part in (stem[:-1], stem[:-2])
+    ):
+        return True  # Rwandan, Kenyan, Zairean, Californian
     return stem.endswith("i") and stem[:-1] in gaz.countries  # Bahraini, Yemeni
 
 

@@ -161,6 +161,16 @@ def test_nationality_noun_is_not_part_of_a_name():
     assert "Netherlands" not in {a for a in result.actors if "Wessels" in a}
 
 
+def test_known_place_keeps_its_given_name_part():
+    tokens = "Thomas Slattery sued Apple in San Jose .".split()
+    assert (5, 7, "LOC") in tag_tokens(tokens)
+
+
+def test_regional_nationality_word_is_not_part_of_a_name():
+    _, result = attribute("Californian Thomas Slattery filed the suit.")
+    assert "Thomas Slattery" in result.actors
+
+
 def test_party_nicknames_name_the_party():
     _, result = attribute("The Tories attacked Labour. Labour has unveiled a slogan.")
     assert result.actors["Conservative Party"].kind == ORGANISATION
