@@ -76,7 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "default: BRIEFING_INPUTS")
     generate.add_argument("--out", type=Path, help="output folder (default: OUTPUT_DIR)")
     generate.add_argument("--date", type=_date, help="briefing date, YYYY-MM-DD (default: today)")
+    generate.add_argument("--no-cluster", dest="cluster", action="store_false", default=None,
+                          help="list each article on its own instead of grouping articles "
+                          "about one event into a story (default: CLUSTER_STORIES)")
     _add_summary_options(generate)
+    _add_web_options(generate)
     generate.set_defaults(handler=run_generate)
 
     summarize = commands.add_parser(
@@ -101,6 +105,31 @@ def _add_summary_options(parser: argparse.ArgumentParser) -> None:
                         help="key points per article (default: POINTS, 3)")
 
 
+def _web_url(text: str) -> str:
+    if not text.lower().startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http(s) URL")
+    return text
+
+
+def _since(text: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time like 2026-11-27T18:00 or 2026-11-27") from None
+    return when if when.tzinfo else when.astimezone()  # naive means local time
+
+
+def _add_web_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--feed", action="append", default=[], type=_web_url, metavar="URL",
+                        help="an RSS or Atom feed to read (repeatable; adds to FEEDS)")
+    parser.add_argument("--url", action="append", default=[], type=_web_url, metavar="URL",
+                        help="an article page to fetch (repeatable; adds to URLS)")
+    parser.add_argument("--since", type=_since, metavar="TIME",
+                        help="take feed entries published from TIME (ISO 8601; default: "
+                        "the last briefing, else the last 24 hours)")
+
+
 class TerminalProgress:
     """A one-line progress counter on a terminal; silent elsewhere."""
 
@@ -110,9 +139,12 @@ class TerminalProgress:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.enabled and (done == total or done % 10 == 0):
-            sys.stderr.write(f"\r{stage}: {done}/{total} articles")
+            unit = {"feeds": "feeds", "pages": "pages"}.get(stage, "articles")
+            sys.stderr.write(f"\r{stage}: {done}/{total} {unit}\x1b[K")
             sys.stderr.flush()
             self.shown = True
+            if done == total:  # a finished stage keeps its line; logs start below it
+                self.finish()
 
     def finish(self) -> None:
         if self.shown:
@@ -121,23 +153,36 @@ class TerminalProgress:
 
 
 def run_generate(args: argparse.Namespace) -> int:
+    from .feeds import collect, record_briefing
     from .pipeline import generate
 
     config = args.config
     date = args.date or dt.date.today()
     progress = TerminalProgress(enabled=not args.quiet)
     try:
-        edition = generate(config, date, args.inputs or None, args.out,
-                           algorithm=args.algorithm, points=args.points, progress=progress)
+        web = collect(config, args.feed, args.url, since=args.since, out_dir=args.out,
+                      progress=progress)
+        files = args.inputs or ([] if web else None)  # web sources replace the default seeds
+        edition = generate(config, date, files, args.out,
+                           algorithm=args.algorithm, points=args.points, progress=progress,
+                           cluster=args.cluster,
+                           extra_articles=web.harvest.articles if web else (),
+                           extra_problems=web.harvest.problems if web else ())
     finally:
         progress.finish()
+    if web and edition.briefing.articles:
+        record_briefing(web.state_dir, web.started, web.behind)
     briefing = edition.briefing
+    if not briefing.articles and web and not briefing.problems:
+        raise CommandError("no usable articles: nothing new in the feeds since "
+                           f"{web.since:%Y-%m-%d %H:%M %Z} and nothing else to brief")
     if not briefing.articles:
         raise CommandError("no usable articles: nothing to brief (see the lines above)")
     actors = sum(1 for section in briefing.sections if section.actor)
-    points = sum(len(points) for points in briefing.points.values())
+    points = sum(len(section.points) for section in briefing.sections)
     print(f"Briefing for {date}: {points} key points from {len(briefing.articles)} "
-          f"article(s), {actors} actor group(s), {len(briefing.problems)} input(s) skipped.")
+          f"article(s) in {len(briefing.stories)} story(ies), {actors} actor group(s), "
+          f"{len(briefing.problems)} input(s) skipped.")
     for kind, path in edition.paths.items():
         print(f"  {kind:4} {path}")
     print(f"Open {edition.paths['html']} in a browser to read it. Not e-mailed: "

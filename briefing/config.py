@@ -53,6 +53,36 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be 0 or more")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if not number > 0:
+        raise ValueError("must be more than 0")
+    return number
+
+
+def _fraction(value: str) -> float:
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise ValueError("must be between 0 and 1")
+    return number
+
+
+def _boolean(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
 def _choice(*choices: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         value = value.strip().lower()
@@ -96,6 +126,17 @@ def _language(value: str) -> str:
     return value
 
 
+# --- Feeds and web pages (issue 4) ---------------------------------------------
+
+
+def _urls(value: str) -> tuple[str, ...]:
+    urls = tuple(part.strip() for part in value.split(",") if part.strip())
+    for url in urls:
+        if not re.match(r"^https?://[^/\s]+", url, flags=re.IGNORECASE):
+            raise ValueError(f"{url!r} is not an http(s) URL")
+    return urls
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("BRIEFING_INPUTS", "seeds", _paths,
             "Files or folders of articles (.txt .md .html .jsonl), comma-separated."),
@@ -114,8 +155,38 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BRIEFING_TO", "", _addresses, "Recipients, comma-separated."),
     Setting("BRIEFING_SUBJECT", "Daily briefing for {date}", _text,
             "Subject line; {date} becomes the briefing's date."),
+    Setting("CLUSTER_STORIES", "true", _boolean,
+            "Group articles about one event into a story and merge their points."),
+    Setting("STORY_THRESHOLD", "0.3", _fraction,
+            "How alike (0-1, cosine of TF-IDF) two articles must be to be one story."),
+    Setting("STORY_WINDOW_HOURS", "48", _positive_float,
+            "Articles published further apart than this are never one story."),
+    Setting("REPEAT_DAYS", "3", _count,
+            "A point already in a briefing of the last N days is an earlier point; 0: off."),
+    Setting("REPEATS", "mark", _choice("mark", "drop"),
+            "Earlier points: mark them as earlier, or drop them."),
+    Setting("POINTS_PER_ACTOR", "5", _positive_int, "At most this many points under one actor."),
+    Setting("ACTORS_PER_BRIEFING", "12", _positive_int,
+            "At most this many actor sections; the rest are counted as more articles."),
     Setting("LOG_LEVEL", "info", _choice("debug", "info", "warning", "error"),
             "How much the tool logs to stderr."),
+    # Feeds and web pages
+    Setting("FEEDS", "", _urls, "RSS or Atom feed URLs, comma-separated."),
+    Setting("FEEDS_FILE", "", _optional_path,
+            "File of feed URLs, one a line (# comments), or an OPML export."),
+    Setting("URLS", "", _urls, "Article page URLs, comma-separated."),
+    Setting("URLS_FILE", "", _optional_path, "File of article page URLs, one a line."),
+    Setting("STATE_DIR", "", _optional_path,
+            "Last-briefing time and HTTP cache; empty means OUTPUT_DIR/state."),
+    Setting("FETCH_TIMEOUT", "20", _positive_float,
+            "Seconds before a feed or page fetch gives up."),
+    Setting("FETCH_MAX_BYTES", "10000000", _positive_int,
+            "Larger feeds or pages are reported and skipped."),
+    Setting("FETCH_MAX_REDIRECTS", "5", _count, "Redirects followed per fetch."),
+    Setting("FETCH_WORKERS", "8", _positive_int, "Fetches in parallel."),
+    Setting("FETCH_PER_HOST", "2", _positive_int, "Fetches in parallel to any one host."),
+    Setting("USER_AGENT", "briefing/0.1 (daily news briefing)",
+            _text, "User-Agent header sent with every fetch."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

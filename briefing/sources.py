@@ -137,6 +137,7 @@ def parse_html(html: str, article_id: str, origin: str = "", url: str | None = N
         source=getattr(extracted, "sitename", None),
         published=published,
         origin=origin,
+        author=getattr(extracted, "author", None) or None,
     )
 
 
