@@ -51,15 +51,23 @@ ARTICLES = [
              f"{LONG_LINK} on Thursday. The strike will close every line for a day, the "
              "operator warned. Talks between the union and the operator broke down on "
              "Wednesday night."},
-    {"id": "storm", "title": "Storm warning for the coast", "url": "/local/storm.html",
+    {"id": "storm", "title": "Storm warning for the coast",
+     "url": "https://weather.example.org/storm", "source": "Weather Service",
      "text": "Forecasters warned on Tuesday that a severe storm would reach the coast by "
              "Thursday evening. Residents were told to stay indoors, the weather service said."},
+    {"id": "herald", "title": "Riverton budget approved", "url": "/local/budget.html",
+     "source": "Riverton Herald",
+     "text": "The city council of Riverton approved a new budget on Monday after a long debate "
+             "about schools and roads. Mayor Jane Doe said the plan would cut costs by ten "
+             "percent across all departments. Residents reacted with mixed feelings."},
 ]
+# Caps small enough that some article has no point shown and is listed in the footer.
+DAY_SETTINGS = {"ACTORS_PER_BRIEFING": "2", "POINTS_PER_ACTOR": "2"}
 
 
-def config_for(templates_dir: Path | None = None):
+def config_for(templates_dir: Path | None = None, **settings: str):
     environ = {"TEMPLATES_DIR": str(templates_dir)} if templates_dir else {}
-    return load_config(env_file=Path("/nonexistent/.env"), environ=environ)
+    return load_config(env_file=Path("/nonexistent/.env"), environ={**environ, **settings})
 
 
 def write_articles(folder: Path) -> Path:
@@ -71,12 +79,13 @@ def write_articles(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory) -> dict[str, Edition]:
-    """The seed briefing and a day of small articles with links, a long URL and a bad line."""
+    """The seed briefing, and a day of small articles with links, a long URL, one story
+    told by two outlets, an article left out by the caps and a line that is not JSON."""
     base = tmp_path_factory.mktemp("editions")
     articles = write_articles(base / "in")
     return {
         "seed": generate(config_for(), DATE, [SEEDS], base / "seed-out"),
-        "day": generate(config_for(), DATE, [articles], base / "day-out"),
+        "day": generate(config_for(**DAY_SETTINGS), DATE, [articles], base / "day-out"),
     }
 
 
@@ -106,7 +115,7 @@ def test_every_link_is_absolute_and_a_relative_one_is_dropped(editions):
     links = re.findall(r'href="([^"]*)"', html)
     assert links
     assert all(link.startswith(("https://", "http://")) for link in links), links
-    assert "/local/storm.html" not in html
+    assert "/local/budget.html" not in html
     assert "https://news.example.com/rail?ref=briefing&amp;day=friday" in html
 
 
@@ -146,7 +155,7 @@ def test_text_part_is_wrapped_with_actor_headings_and_numbered_sources(editions)
     for article in articles:
         assert f"[{number[article['id']]}] " in sources
     assert "https://news.example.com/riverton/budget" in sources
-    assert "/local/storm.html" not in text
+    assert "/local/budget.html" not in text
 
 
 # --- In a real browser ----------------------------------------------------------------
