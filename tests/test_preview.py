@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -59,6 +60,8 @@ def test_preview_serves_the_emailed_bytes_rebuilds_after_edits_and_stops_on_ctrl
             cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True,
         )
+        watchdog = threading.Timer(60, process.kill)  # a hung server fails the test, not CI
+        watchdog.start()
         try:
             printed = ""
             while "http://" not in printed:
@@ -91,6 +94,7 @@ def test_preview_serves_the_emailed_bytes_rebuilds_after_edits_and_stops_on_ctrl
         finally:
             process.send_signal(signal.SIGINT)
             stdout, stderr = process.communicate(timeout=20)
+            watchdog.cancel()
     assert process.returncode == 0, stderr
     assert "Preview stopped." in stdout
     assert "Traceback" not in stderr
