@@ -96,6 +96,54 @@ def _language(value: str) -> str:
     return value
 
 
+# --- delivery settings' parsers ---------------------------------------------
+
+
+def _port(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= 65535:
+        raise ValueError("must be a port number, 1 to 65535")
+    return number
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if not number >= 0:
+        raise ValueError("must be a number of seconds, 0 or more")
+    return number
+
+
+def _flag(value: str) -> bool:
+    value = value.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
+def _clock_time(value: str) -> str:
+    """HH:MM on a 24-hour clock, kept as text: the form the schedule library takes."""
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+    if not match:
+        raise ValueError("must be a time like 07:00 (24-hour HH:MM)")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def _timezone(value: str) -> str | None:
+    """An IANA zone name, checked against pytz (which the schedule library uses)."""
+    import pytz
+
+    value = value.strip()
+    if not value:
+        return None  # the machine's own zone
+    try:
+        pytz.timezone(value)
+    except pytz.UnknownTimeZoneError:
+        raise ValueError("is not an IANA time zone name like Europe/Berlin") from None
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("BRIEFING_INPUTS", "seeds", _paths,
             "Files or folders of articles (.txt .md .html .jsonl), comma-separated."),
@@ -116,6 +164,28 @@ SETTINGS: tuple[Setting, ...] = (
             "Subject line; {date} becomes the briefing's date."),
     Setting("LOG_LEVEL", "info", _choice("debug", "info", "warning", "error"),
             "How much the tool logs to stderr."),
+    # --- delivery: `send` and `schedule` ---
+    Setting("SMTP_HOST", "", _text, "Mail server to send through; empty means not configured."),
+    Setting("SMTP_PORT", "587", _port, "Mail server port: 587 for starttls, 465 for ssl."),
+    Setting("SMTP_SECURITY", "starttls", _choice("starttls", "ssl", "none"),
+            "starttls, ssl, or none (refused for non-loopback hosts unless allowed)."),
+    Setting("SMTP_USERNAME", "", _text, "Login name; empty means no AUTH."),
+    Setting("SMTP_PASSWORD", "", _text, "Login password; never printed or logged.", secret=True),
+    Setting("SMTP_TIMEOUT", "30", _seconds, "Seconds to wait for the server on each step."),
+    Setting("SMTP_CA_FILE", "", _optional_path,
+            "Extra CA certificates (PEM) to trust besides the system store."),
+    Setting("SMTP_ALLOW_INSECURE", "false", _flag,
+            "Allow SMTP_SECURITY=none to a host that is not this machine."),
+    Setting("BRIEFING_TIME", "07:00", _clock_time, "Daily send time, HH:MM, in BRIEFING_TIMEZONE."),
+    Setting("BRIEFING_TIMEZONE", "", _timezone,
+            "IANA zone of BRIEFING_TIME, e.g. Europe/Berlin; empty means the machine's."),
+    Setting("BRIEFING_STATE_DIR", "", _optional_path,
+            "Outbox, sent archive, failed folder and ledger; empty means OUTPUT_DIR/state."),
+    Setting("SEND_ATTEMPTS", "5", _positive_int, "Tries per run before leaving it for the next."),
+    Setting("SEND_BACKOFF", "2", _seconds, "Seconds before the second try; doubles each time."),
+    Setting("SEND_BACKOFF_MAX", "300", _seconds, "Longest wait between two tries, in seconds."),
+    Setting("SCHEDULE_CHECK_MINUTES", "15", _positive_int,
+            "How often `schedule` checks for a missed briefing and retries the outbox."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
