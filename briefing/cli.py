@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import summarize as summarizers
-from .config import ConfigError, load_config
+from .config import Config, ConfigError, load_config
+from .deliver import Outcome, RetryPolicy, SmtpSettings, StateDirs
 from .sources import UnusableInput, decode_text, parse_jsonl
 from .text import to_document
 
@@ -88,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="one article a line: id, title, text")
     _add_summary_options(summarize)
     summarize.set_defaults(handler=run_summarize)
+
+    _add_delivery_commands(commands)
     return parser
 
 
@@ -164,6 +167,164 @@ def run_summarize(args: argparse.Namespace) -> int:
         print(json.dumps(record, ensure_ascii=False), flush=False)
     if not articles:
         raise CommandError(f"{args.file}: no usable articles")
+    return 0
+
+
+# --- delivery: `send` and `schedule` ------------------------------------------
+
+EX_TEMPFAIL = 75  # sysexits.h: try again later; the message waits in the outbox
+
+
+def _add_delivery_commands(commands: argparse._SubParsersAction) -> None:
+    send = commands.add_parser(
+        "send", help="e-mail a day's briefing once (outbox, ledger, retries)",
+        description="Build the day's briefing, put it in the outbox and send it through "
+        "SMTP_HOST; retry messages left in the outbox by earlier runs. A date in the "
+        "sent ledger is not sent again without --force. Exit 0 when sent, 75 when kept "
+        "in the outbox for a later run, 1 on a refusal or a setup problem.",
+    )
+    send.add_argument("--date", type=_date,
+                      help="briefing date, YYYY-MM-DD (default: today in BRIEFING_TIMEZONE)")
+    send.add_argument("--force", action="store_true",
+                      help="send even if the ledger says this date was sent")
+    send.add_argument("--dry-run", action="store_true",
+                      help="build and write the outbox file; connect to nothing")
+    send.set_defaults(handler=run_send)
+
+    plan = commands.add_parser(
+        "schedule", help="stay running and send each day's briefing at BRIEFING_TIME",
+        description="Send today's briefing daily at BRIEFING_TIME in BRIEFING_TIMEZONE, "
+        "catch up on a missed one after sleep or restart, and retry the outbox every "
+        "SCHEDULE_CHECK_MINUTES. Stops cleanly on SIGTERM or Ctrl-C.",
+    )
+    plan.add_argument("--once", action="store_true",
+                      help="run one due check and exit (for cron)")
+    plan.set_defaults(handler=run_schedule)
+
+
+def _delivery(config: Config) -> tuple[SmtpSettings, RetryPolicy, StateDirs]:
+    """SMTP settings, retry policy and state folder from the configuration."""
+    smtp = SmtpSettings(
+        host=config.smtp_host, port=config.smtp_port, security=config.smtp_security,
+        username=config.smtp_username, password=config.smtp_password,
+        timeout=config.smtp_timeout, ca_file=config.smtp_ca_file,
+        allow_insecure=config.smtp_allow_insecure,
+    )
+    retry = RetryPolicy(config.send_attempts, config.send_backoff, config.send_backoff_max)
+    state = StateDirs(config.briefing_state_dir or config.output_dir / "state")
+    return smtp, retry, state
+
+
+def _require_mail_settings(config: Config, smtp: SmtpSettings) -> None:
+    from .deliver import DeliveryFailure, check_security
+
+    if not smtp.host:
+        raise CommandError("SMTP_HOST is not set: nowhere to send the briefing "
+                           "(see config.example.env; `generate` only writes files)")
+    if not config.briefing_from or not config.briefing_to:
+        raise CommandError("BRIEFING_FROM and BRIEFING_TO must be set to send the briefing")
+    try:
+        check_security(smtp)
+    except DeliveryFailure as failure:
+        raise CommandError(failure.reason) from None
+
+
+def _briefing_bytes(config: Config, date: dt.date) -> bytes:
+    """Generate the day's briefing (its files too) and return the message to queue."""
+    from .pipeline import generate
+
+    edition = generate(config, date)
+    if not edition.briefing.articles:
+        raise CommandError(f"no usable articles for {date}: nothing to send")
+    return edition.message.as_bytes()
+
+
+def _report(outcome: Outcome) -> int:
+    """One line per outcome (plus refused recipients); the exit code it deserves."""
+    from .deliver import ALREADY_SENT, DRY_RUN, FAILED, SENT
+
+    date = outcome.date
+    if outcome.status == SENT:
+        print(f"Sent the briefing for {date}: {outcome.reply} ({outcome.message_id})")
+        for recipient, reply in outcome.refused.items():
+            print(f"  refused by the server for {recipient}: {reply}", file=sys.stderr)
+        return 0
+    if outcome.status == ALREADY_SENT:
+        print(f"The briefing for {date} was sent already ({outcome.reply or 'see the ledger'}); "
+              "--force sends it again.")
+        return 0
+    if outcome.status == DRY_RUN:
+        print(f"Dry run: the briefing for {date} is in the outbox at {outcome.path} "
+              f"({outcome.message_id}); nothing was sent.")
+        return 0
+    if outcome.status == FAILED:
+        print(f"error: the briefing for {date} was refused: {outcome.reason}; "
+              f"set aside in {outcome.path}", file=sys.stderr)
+        return 1
+    print(f"error: the briefing for {date} was not sent: {outcome.reason}; it stays in "
+          f"{outcome.path} for the next run", file=sys.stderr)
+    return EX_TEMPFAIL if outcome.transient else 1
+
+
+def run_send(args: argparse.Namespace) -> int:
+    from .deliver import Busy, flush_outbox, locked, send_day
+    from .scheduler import today_in
+
+    config = args.config
+    smtp, retry, state = _delivery(config)
+    if not args.dry_run:
+        _require_mail_settings(config, smtp)
+    date = args.date or today_in(config.briefing_timezone)
+    try:
+        with locked(state):
+            outcomes = [] if args.dry_run else [
+                outcome for outcome in flush_outbox(state, smtp, retry) if outcome.date != date
+            ]
+            outcomes.append(send_day(state, date, lambda: _briefing_bytes(config, date), smtp,
+                                     retry, force=args.force, dry_run=args.dry_run))
+    except Busy as busy:
+        raise CommandError(str(busy)) from None
+    return _exit_code([_report(outcome) for outcome in outcomes])
+
+
+def _exit_code(codes: list[int]) -> int:
+    """A refusal (1) outranks a message kept for later (75), which outranks success."""
+    return 1 if 1 in codes else EX_TEMPFAIL if EX_TEMPFAIL in codes else 0
+
+
+def run_schedule(args: argparse.Namespace) -> int:
+    import threading
+
+    from .deliver import Busy, flush_outbox, locked, send_day
+    from .scheduler import Plan, build_scheduler, check, run_forever, stop_on_signals
+
+    config = args.config
+    smtp, retry, state = _delivery(config)
+    _require_mail_settings(config, smtp)
+    plan = Plan(config.briefing_time, config.briefing_timezone, config.schedule_check_minutes)
+
+    def due_check() -> int:
+        try:
+            with locked(state):
+                outcomes = check(
+                    plan, state,
+                    send_today=lambda date: send_day(
+                        state, date, lambda: _briefing_bytes(config, date), smtp, retry),
+                    flush=lambda: flush_outbox(state, smtp, retry),
+                )
+        except Busy as busy:
+            log.warning("%s; skipping this check", busy)
+            return 0
+        return _exit_code([_report(outcome) for outcome in outcomes])
+
+    if args.once:
+        return due_check()
+    log.info("sending the briefing daily at %s %s to %s via %s:%d", plan.at,
+             plan.timezone or "(machine's time zone)", ", ".join(config.briefing_to),
+             smtp.host, smtp.port)
+    scheduler = build_scheduler(plan, due_check)
+    with stop_on_signals(threading.Event()) as stop:
+        run_forever(scheduler, plan, due_check, stop)
     return 0
 
 
