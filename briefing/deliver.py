@@ -459,17 +459,15 @@ def deliver_file(
                 return outcome(KEPT, reason=failure.reason, attempts=attempt, transient=True)
             sleep(delays[attempt - 1])
         except PermanentFailure as failure:
-            log.error("briefing %s refused: %s", envelope.date, failure.reason)
+            log.debug("briefing %s refused: %s", envelope.date, failure.reason)
             return outcome(FAILED, path=set_aside(state, path, failure.reason),
                            reason=failure.reason, attempts=attempt)
         except SetupFailure as failure:
-            log.error("briefing %s not sent: %s", envelope.date, failure.reason)
+            log.debug("briefing %s not sent: %s", envelope.date, failure.reason)
             return outcome(KEPT, reason=failure.reason, attempts=attempt)
         else:
-            for recipient, reply in accepted.refused.items():
-                log.warning("briefing %s: recipient %s refused: %s", envelope.date,
-                            recipient, reply)
-            log.info("briefing %s accepted: %s", envelope.date, accepted.reply)
+            log.debug("briefing %s accepted: %s; refused: %s", envelope.date,
+                      accepted.reply, accepted.refused or "nobody")
             return outcome(SENT, path=move_into(path, state.sent), reply=accepted.reply,
                            refused=accepted.refused, attempts=attempt)
     raise AssertionError("unreachable: the last attempt returns")
