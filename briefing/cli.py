@@ -277,9 +277,7 @@ def run_send(args: argparse.Namespace) -> int:
     date = args.date or today_in(config.briefing_timezone)
     try:
         with locked(state):
-            outcomes = [] if args.dry_run else [
-                outcome for outcome in flush_outbox(state, smtp, retry) if outcome.date != date
-            ]
+            outcomes = [] if args.dry_run else flush_outbox(state, smtp, retry, skip={date})
             outcomes.append(send_day(state, date, lambda: _briefing_bytes(config, date), smtp,
                                      retry, force=args.force, dry_run=args.dry_run))
     except Busy as busy:

@@ -29,7 +29,7 @@ import smtplib
 import socket
 import ssl
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import policy
@@ -527,9 +527,11 @@ def flush_outbox(
     settings: SmtpSettings,
     retry: RetryPolicy = RetryPolicy(),
     *,
+    skip: Collection[dt.date] = (),
     sleep: Callable[[float], None] = time.sleep,
     rand: Callable[[], float] = random.random,
 ) -> list[Outcome]:
-    """Try every message left in the outbox by earlier runs, oldest first."""
+    """Try every message left in the outbox by earlier runs, oldest first, but `skip`'s dates."""
+    names = {state.file_name(date) for date in skip}
     return [deliver_file(state, path, settings, retry, sleep=sleep, rand=rand)
-            for path in pending(state)]
+            for path in pending(state) if path.name not in names]

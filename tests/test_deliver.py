@@ -272,16 +272,32 @@ def test_recipient_refused_alone_is_reported_while_the_other_gets_it(tmp_path, c
 # --- crashes -------------------------------------------------------------------
 
 
-def test_killed_between_outbox_write_and_send_delivers_once_on_the_next_run(tmp_path):
+def test_killed_between_outbox_write_and_send_delivers_once_on_the_next_run(tmp_path, capsys):
     with mail_server() as (port, server):
         env = settings(tmp_path, port)
         assert send(env, "--dry-run") == 0  # the outbox write, then "killed"
         queued = QUEUED.read_bytes()
         (tmp_path / "articles" / "budget.txt").write_text("Changed\n\n" + ARTICLE)
+        capsys.readouterr()
         assert send(env) == 0
+        assert capsys.readouterr().out.startswith("Sent the briefing for 2026-11-28: 250 ")
         assert send(env) == 0
+        assert "was sent already" in capsys.readouterr().out
     assert_delivered_once(server.deliveries)
     assert server.deliveries[0].data.rstrip() == queued.rstrip()
+
+
+def test_send_also_delivers_what_earlier_days_left_in_the_outbox(tmp_path, capsys):
+    port = free_port()
+    env = settings(tmp_path, port, SEND_ATTEMPTS=1)
+    assert main(["--quiet", "--env-file", str(env), "send", "--date", "2026-11-27"]) == 75
+    with mail_server(port=port) as (_, server):
+        capsys.readouterr()
+        assert send(env) == 0
+    assert [d.message["Subject"] for d in server.deliveries] == [
+        "Daily briefing for 2026-11-27", "Daily briefing for 2026-11-28"]
+    assert sorted(ledger()) == ["2026-11-27", "2026-11-28"]
+    assert capsys.readouterr().out.count("Sent the briefing") == 2
 
 
 def test_killed_between_ledger_write_and_archiving_does_not_send_again(tmp_path):
@@ -333,3 +349,30 @@ def test_backoff_doubles_with_jitter_and_is_capped():
     retry = RetryPolicy(attempts=6, backoff=1.0, backoff_max=5.0)
     assert backoff_delays(retry, rand=lambda: 1.0) == [1.0, 2.0, 4.0, 5.0, 5.0]
     assert backoff_delays(retry, rand=lambda: 0.0) == [0.5, 1.0, 2.0, 2.5, 2.5]
+
+
+# --- settings ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SMTP_SECURITY", "tls"), ("SMTP_PORT", "70000"), ("SMTP_TIMEOUT", "soon"),
+     ("BRIEFING_TIME", "25:00"), ("BRIEFING_TIME", "7am"), ("BRIEFING_TIMEZONE", "Mars/Olympus"),
+     ("SMTP_ALLOW_INSECURE", "maybe"), ("SEND_ATTEMPTS", "0")],
+)
+def test_invalid_delivery_setting_names_the_setting(tmp_path, name, value):
+    from briefing.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match=rf"^{name}="):
+        load_config(env_file=tmp_path / "none.env", environ={name: value})
+
+
+def test_password_is_redacted_wherever_settings_are_shown(tmp_path):
+    from briefing.config import load_config
+    from briefing.deliver import SmtpSettings
+
+    config = load_config(env_file=tmp_path / "none.env",
+                         environ={"SMTP_PASSWORD": PASSWORD, "BRIEFING_TIME": "7:05"})
+    assert config.redacted()["SMTP_PASSWORD"] == "***"
+    assert PASSWORD not in repr(SmtpSettings(HOST, password=PASSWORD))
+    assert config.briefing_time == "07:05"
