@@ -9,6 +9,9 @@ from __future__ import annotations
 import base64
 import email
 import json
+import subprocess
+import sys
+import time
 from email import policy
 from pathlib import Path
 
@@ -25,8 +28,9 @@ from mailservers import (
 
 from briefing.cli import main
 from briefing.config import SETTINGS
-from briefing.deliver import RetryPolicy, backoff_delays, is_loopback
+from briefing.deliver import RetryPolicy, StateDirs, backoff_delays, is_loopback, locked
 
+ROOT = Path(__file__).resolve().parent.parent
 DATE = "2026-11-28"
 SENDER = "briefing@example.test"
 READERS = ("ana@example.test", "ben@example.test")
@@ -298,6 +302,32 @@ def test_send_also_delivers_what_earlier_days_left_in_the_outbox(tmp_path, capsy
         "Daily briefing for 2026-11-27", "Daily briefing for 2026-11-28"]
     assert sorted(ledger()) == ["2026-11-27", "2026-11-28"]
     assert capsys.readouterr().out.count("Sent the briefing") == 2
+
+
+def test_send_killed_while_talking_to_the_server_delivers_once_on_the_next_run(tmp_path):
+    with fault_server(("greeting", "silent")) as silent:
+        env = settings(tmp_path, silent.port, SMTP_TIMEOUT=30)
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "run_briefing.py"), "--quiet", "--env-file", str(env),
+             "send", "--date", DATE], cwd=tmp_path)
+        deadline = time.monotonic() + 30
+        while silent.connections == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.kill()  # SIGKILL: no handler, no cleanup
+        process.wait(timeout=10)
+    assert silent.connections == 1
+    assert QUEUED.exists() and not ledger()
+    with mail_server() as (port, server):
+        assert send(settings(tmp_path, port)) == 0
+    assert_delivered_once(server.deliveries)
+
+
+def test_a_second_run_at_the_same_time_stops_instead_of_sending(tmp_path, capsys):
+    with mail_server() as (port, server), locked(StateDirs(Path("out/state"))):
+        assert send(settings(tmp_path, port)) == 1
+    assert server.deliveries == []
+    [line] = errors(capsys)
+    assert "another briefing run is using out/state" in line
 
 
 def test_killed_between_ledger_write_and_archiving_does_not_send_again(tmp_path):
