@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import summarize as summarizers
-from .config import Config, ConfigError, load_config
-from .deliver import Outcome, RetryPolicy, SmtpSettings, StateDirs
+from .config import ConfigError, load_config
+from .deliver import Outcome, SmtpSettings, delivery_settings
 from .sources import UnusableInput, decode_text, parse_jsonl
 from .text import to_document
 
@@ -202,26 +202,13 @@ def _add_delivery_commands(commands: argparse._SubParsersAction) -> None:
     plan.set_defaults(handler=run_schedule)
 
 
-def _delivery(config: Config) -> tuple[SmtpSettings, RetryPolicy, StateDirs]:
-    """SMTP settings, retry policy and state folder from the configuration."""
-    smtp = SmtpSettings(
-        host=config.smtp_host, port=config.smtp_port, security=config.smtp_security,
-        username=config.smtp_username, password=config.smtp_password,
-        timeout=config.smtp_timeout, ca_file=config.smtp_ca_file,
-        allow_insecure=config.smtp_allow_insecure,
-    )
-    retry = RetryPolicy(config.send_attempts, config.send_backoff, config.send_backoff_max)
-    state = StateDirs(config.briefing_state_dir or config.output_dir / "state")
-    return smtp, retry, state
-
-
-def _require_mail_settings(config: Config, smtp: SmtpSettings) -> None:
+def _require_mail_settings(smtp: SmtpSettings, sender: str, recipients: tuple[str, ...]) -> None:
     from .deliver import DeliveryFailure, check_security
 
     if not smtp.host:
         raise CommandError("SMTP_HOST is not set: nowhere to send the briefing "
                            "(see config.example.env; `generate` only writes files)")
-    if not config.briefing_from or not config.briefing_to:
+    if not sender or not recipients:
         raise CommandError("BRIEFING_FROM and BRIEFING_TO must be set to send the briefing")
     try:
         check_security(smtp)
@@ -229,11 +216,11 @@ def _require_mail_settings(config: Config, smtp: SmtpSettings) -> None:
         raise CommandError(failure.reason) from None
 
 
-def _briefing_bytes(config: Config, date: dt.date) -> bytes:
+def _briefing_bytes(args: argparse.Namespace, date: dt.date) -> bytes:
     """Generate the day's briefing (its files too) and return the message to queue."""
     from .pipeline import generate
 
-    edition = generate(config, date)
+    edition = generate(args.config, date)
     if not edition.briefing.articles:
         raise CommandError(f"no usable articles for {date}: nothing to send")
     return edition.message.as_bytes()
@@ -271,14 +258,14 @@ def run_send(args: argparse.Namespace) -> int:
     from .scheduler import today_in
 
     config = args.config
-    smtp, retry, state = _delivery(config)
+    smtp, retry, state = delivery_settings(config)
     if not args.dry_run:
-        _require_mail_settings(config, smtp)
+        _require_mail_settings(smtp, config.briefing_from, config.briefing_to)
     date = args.date or today_in(config.briefing_timezone)
     try:
         with locked(state):
             outcomes = [] if args.dry_run else flush_outbox(state, smtp, retry, skip={date})
-            outcomes.append(send_day(state, date, lambda: _briefing_bytes(config, date), smtp,
+            outcomes.append(send_day(state, date, lambda: _briefing_bytes(args, date), smtp,
                                      retry, force=args.force, dry_run=args.dry_run))
     except Busy as busy:
         raise CommandError(str(busy)) from None
@@ -297,8 +284,8 @@ def run_schedule(args: argparse.Namespace) -> int:
     from .scheduler import Plan, build_scheduler, check, run_forever, stop_on_signals
 
     config = args.config
-    smtp, retry, state = _delivery(config)
-    _require_mail_settings(config, smtp)
+    smtp, retry, state = delivery_settings(config)
+    _require_mail_settings(smtp, config.briefing_from, config.briefing_to)
     plan = Plan(config.briefing_time, config.briefing_timezone, config.schedule_check_minutes)
 
     def due_check() -> int:
@@ -307,7 +294,7 @@ def run_schedule(args: argparse.Namespace) -> int:
                 outcomes = check(
                     plan, state,
                     send_today=lambda date: send_day(
-                        state, date, lambda: _briefing_bytes(config, date), smtp, retry),
+                        state, date, lambda: _briefing_bytes(args, date), smtp, retry),
                     flush=lambda: flush_outbox(state, smtp, retry),
                 )
         except Busy as busy:

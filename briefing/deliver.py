@@ -36,6 +36,7 @@ from email import policy
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
+from .config import Config
 from .files import move_into, write_atomic
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,19 @@ class SetupFailure(DeliveryFailure):
 
 class Busy(Exception):
     """Another run holds the state folder's lock."""
+
+
+def delivery_settings(config: Config) -> tuple[SmtpSettings, RetryPolicy, StateDirs]:
+    """The SMTP settings, retry policy and state folder that the configuration describes."""
+    smtp = SmtpSettings(
+        host=config.smtp_host, port=config.smtp_port, security=config.smtp_security,
+        username=config.smtp_username, password=config.smtp_password,
+        timeout=config.smtp_timeout, ca_file=config.smtp_ca_file,
+        allow_insecure=config.smtp_allow_insecure,
+    )
+    retry = RetryPolicy(config.send_attempts, config.send_backoff, config.send_backoff_max)
+    state = StateDirs(config.briefing_state_dir or config.output_dir / "state")
+    return smtp, retry, state
 
 
 # --- security ----------------------------------------------------------------
