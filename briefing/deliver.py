@@ -226,7 +226,8 @@ def classify(error: BaseException) -> DeliveryFailure:
     if isinstance(error, DeliveryFailure):
         return error
     if isinstance(error, ssl.SSLCertVerificationError):
-        return SetupFailure(f"the server's certificate is not trusted: {error.verify_message}")
+        return SetupFailure("the server's certificate is not trusted: "
+                            f"{error.verify_message or error.reason or error}")
     if isinstance(error, smtplib.SMTPAuthenticationError):
         if 400 <= error.smtp_code < 500:
             return TransientFailure(f"login deferred: {_reply(error.smtp_code, error.smtp_error)}")
@@ -261,6 +262,8 @@ def classify(error: BaseException) -> DeliveryFailure:
         return TransientFailure(f"network error: {error.strerror or error}")
     if isinstance(error, smtplib.SMTPException):
         return SetupFailure(str(error))
+    if isinstance(error, UnicodeError):  # smtplib speaks ASCII; SMTPUTF8 is not supported
+        return PermanentFailure("an address is not plain ASCII, which this sender cannot send")
     raise error
 
 
