@@ -1,32 +1,734 @@
-"""Placeholder actors stage (capitalised runs); replaced by the actors branch."""
+"""The actors stage: who the day's key points are about, under one name per actor.
+
+Three steps, each a small function over plain data:
+
+1. *Detect* names in every sentence (``briefing.ner``: capitalised runs typed by gazetteers,
+   cue words and document consistency; the alias book's names are known to it).
+2. *Name* each actor once across the briefing: the alias book maps spellings to a canonical
+   name ("Mr Putin" -> "Vladimir Putin", "U.S." -> "United States"), institutions and capitals
+   stand for their country ("the Kremlin" -> "Russia"), and a surname alone joins the fullest
+   name with that surname when only one fits.
+3. *Attribute* each key point to the actor who speaks or acts in it: the speaker of a
+   "said"/"told"/"according to" pattern or of the quotation the sentence belongs to (news
+   quotes run on over paragraphs), else the grammatical subject; "he"/"she" resolve to the
+   most recent fitting person.
+"""
 
 from __future__ import annotations
 
-import re
+import functools
+import tomllib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-from .models import PERSON, Actor, Attribution, Document, KeyPoint, PointActors
+from briefing import ner
+from briefing.models import (
+    ORGANISATION,
+    PERSON,
+    PLACE,
+    Actor,
+    Attribution,
+    Document,
+    KeyPoint,
+    PointActors,
+)
+from briefing.ner import tag_tokens, tokenize
 
-AliasBook = dict
-_RUN = re.compile(r"\b(?:[A-Z][a-z]+\s)*[A-Z][a-z]+\b")
+__all__ = ["AliasBook", "KnownActor", "find_actors", "load_aliases", "tag_tokens"]
+
+_SECTIONS = {"people": PERSON, "organisations": ORGANISATION, "places": PLACE}
+_KIND_OF_TAG = {ner.PER: PERSON, ner.ORG: ORGANISATION, ner.LOC: PLACE}
+_TAG_OF_KIND = {kind: tag for tag, kind in _KIND_OF_TAG.items()}
+
+
+# ----------------------------------------------------------------------------- alias book
+
+
+@dataclass(frozen=True)
+class KnownActor:
+    """One actor of the alias book, as written in aliases.toml."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    gender: str | None = None
+    demonyms: tuple[str, ...] = ()
+    institutions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AliasBook:
+    """Known actors and indexes from every spelling to the canonical name."""
+
+    actors: Mapping[str, KnownActor]
+    names: Mapping[str, str]  # alias or canonical name -> canonical name
+    stands_for: Mapping[str, str]  # institution, capital or demonym -> country name
+
+    def kind_of(self, name: str) -> str | None:
+        actor = self.actors.get(name)
+        return actor.kind if actor else None
+
+
+def _strip_article(name: str) -> str:
+    return name[4:] if name[:4] in ("the ", "The ") else name
+
+
+def _read_actors(text: str) -> dict[str, KnownActor]:
+    data = tomllib.loads(text)
+    actors: dict[str, KnownActor] = {}
+    for section, kind in _SECTIONS.items():
+        for name, fields in data.get(section, {}).items():
+            actors[name] = KnownActor(
+                name=name,
+                kind=kind,
+                aliases=tuple(fields.get("aliases", ())),
+                country=fields.get("country"),
+                gender=fields.get("gender"),
+                demonyms=tuple(fields.get("demonyms", ())),
+                institutions=tuple(fields.get("institutions", ())),
+            )
+    return actors
+
+
+def _index(actors: Mapping[str, KnownActor], preferred: Iterable[str] = ()) -> AliasBook:
+    """Build the lookup tables; spellings of ``preferred`` actors win over the others."""
+    names: dict[str, str] = {}
+    stands_for: dict[str, str] = dict(ner.capitals())
+    preferred = set(preferred)
+    ordered = sorted(actors.values(), key=lambda a: a.name in preferred)  # preferred last
+    for actor in ordered:
+        for alias in (actor.name, *actor.aliases):
+            names[_strip_article(alias)] = actor.name
+        for other in (*actor.demonyms, *actor.institutions):
+            stands_for[_strip_article(other)] = actor.name
+            names.pop(_strip_article(other), None)
+    return AliasBook(actors=dict(actors), names=names, stands_for=stands_for)
+
+
+@functools.cache
+def _bundled_text() -> str:
+    return resources.files("briefing").joinpath("aliases.toml").read_text("utf-8")
 
 
 def load_aliases(extra: Path | None = None) -> AliasBook:
-    return {}
+    """The bundled aliases.toml, extended/overridden by the user's TOML file when given."""
+    actors = _read_actors(_bundled_text())
+    preferred: list[str] = []
+    if extra is not None:
+        user = _read_actors(Path(extra).read_text("utf-8"))
+        actors.update(user)
+        preferred = list(user)
+    return _index(actors, preferred)
 
 
-def find_actors(documents: Sequence[Document], points: Sequence[KeyPoint],
-                aliases: AliasBook | None = None) -> Attribution:
+@functools.cache
+def _default_book() -> AliasBook:
+    return load_aliases()
+
+
+def _known_tags(book: AliasBook) -> ner.KnownNames:
+    """Names the tagger should know with their type: every spelling in the alias book.
+
+    Institutions are organisations ("Kremlin") unless the gazetteer knows them as places
+    ("Moscow"); demonyms stay out, they are adjectives, not names.
+    """
+    known = {alias: _TAG_OF_KIND[book.actors[name].kind] for alias, name in book.names.items()}
+    demonyms = {d for actor in book.actors.values() for d in actor.demonyms}
+    gaz = ner.gazetteer()
+    for other in book.stands_for:
+        if other[:1].isupper() and other not in demonyms:
+            place = other in gaz.places or other in gaz.countries
+            known.setdefault(other, ner.LOC if place else ner.ORG)
+    return ner.known_names(known)
+
+
+# ----------------------------------------------------------------------------- mentions
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name found in a sentence: its tokens, its surface form and the actor it names."""
+
+    sentence: int  # position in Document.sentences
+    start: int  # first token
+    end: int  # token after the last
+    surface: str
+    kind: str
+    modifier: bool = False  # a demonym or a country used as an adjective ("Russian", "US")
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    tokens: list[str]
+    paragraph: int
+    mentions: list[Mention]
+
+
+def _gender_from_title(tokens: Sequence[str], start: int) -> str | None:
+    before = tokens[start - 1] if start else ""
+    if before in ner.MALE_TITLES:
+        return "male"
+    if before in ner.FEMALE_TITLES:
+        return "female"
+    return None
+
+
+def _sentence_mentions(
+    position: int, tokens: list[str], spans: Sequence[ner.Span], book: AliasBook
+) -> list[Mention]:
+    """Names from the tagger, plus demonyms and adjectival country names it left out."""
+    mentions = []
+    covered = set()
+    for start, end, tag in spans:
+        surface = " ".join(tokens[start:end])
+        kind = _KIND_OF_TAG[tag]
+        gender = _gender_from_title(tokens, start) if kind == PERSON else None
+        mentions.append(Mention(position, start, end, surface, kind, gender=gender))
+        covered.update(range(start, end))
+    for i, token in enumerate(tokens):
+        if i in covered or not token[:1].isupper():
+            continue
+        two = f"{token} {tokens[i + 1]}" if i + 1 < len(tokens) else ""
+        if two in book.stands_for and i + 1 not in covered:  # "North Korean"
+            mentions.append(Mention(position, i, i + 2, two, PLACE, modifier=True))
+            covered.update((i, i + 1))
+        elif token in book.stands_for or book.kind_of(book.names.get(token, "")) == PLACE:
+            mentions.append(Mention(position, i, i + 1, token, PLACE, modifier=True))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _read_document(
+    document: Document, book: AliasBook, known: ner.KnownNames
+) -> list[_Sentence]:
+    token_lists = [tokenize(s.text) for s in document.sentences]
+    spans = ner.tag_document(token_lists, known=known)
+    return [
+        _Sentence(tokens, sentence.paragraph, _sentence_mentions(i, tokens, sentence_spans, book))
+        for i, (sentence, tokens, sentence_spans) in enumerate(
+            zip(document.sentences, token_lists, spans, strict=True)
+        )
+    ]
+
+
+# ----------------------------------------------------------------------------- naming
+
+
+def _book_name(surface: str, book: AliasBook) -> str | None:
+    """The canonical name the alias book gives a surface form, institutions as their country."""
+    bare = _strip_article(surface)
+    if bare in book.names:
+        return book.names[bare]
+    if bare in book.stands_for:
+        return book.stands_for[bare]
+    return None
+
+
+def _document_names(
+    sentences: Sequence[_Sentence], book: AliasBook
+) -> dict[str, tuple[str, str]]:
+    """Surface form -> (canonical name, kind) within one document, before briefing-wide joins.
+
+    A single word joins a longer name of the document that ends with it (people: "Sullivan"
+    after "Jake Sullivan") or contains it (organisations: "the Ministry" after "the Russian
+    Ministry of Foreign Affairs").
+    """
+    names: dict[str, tuple[str, str]] = {}
+    longer: dict[str, list[tuple[str, str]]] = {}
+    for sentence in sentences:
+        for mention in sentence.mentions:
+            canonical = _book_name(mention.surface, book)
+            if canonical is not None:
+                names[mention.surface] = (canonical, book.actors[canonical].kind
+                                          if canonical in book.actors else PLACE)
+                continue
+            words = mention.surface.split()
+            if len(words) > 1 and mention.kind in (PERSON, ORGANISATION):
+                keys = words[-1:] if mention.kind == PERSON else words
+                for word in keys:
+                    longer.setdefault(word, []).append((mention.surface, mention.kind))
+    for sentence in sentences:
+        for mention in sentence.mentions:
+            if mention.surface in names:
+                continue
+            candidates = longer.get(mention.surface, []) if " " not in mention.surface else []
+            fullest = {surface: kind for surface, kind in candidates}
+            if len(fullest) == 1:
+                surface, kind = next(iter(fullest.items()))
+                names[mention.surface] = (surface, kind)
+            else:
+                names[mention.surface] = (mention.surface, mention.kind)
+    return names
+
+
+def _join_surnames(
+    per_document: Sequence[dict[str, tuple[str, str]]],
+) -> list[dict[str, tuple[str, str]]]:
+    """A lone surname joins the one full name with that surname anywhere in the briefing."""
+    by_surname: dict[str, set[str]] = {}
+    for names in per_document:
+        for canonical, kind in names.values():
+            if kind == PERSON and " " in canonical:
+                by_surname.setdefault(canonical.split()[-1], set()).add(canonical)
+    joined = []
+    for names in per_document:
+        updated = {}
+        for surface, (canonical, kind) in names.items():
+            fullest = by_surname.get(canonical, set()) if " " not in canonical else set()
+            if kind in (PERSON, ORGANISATION) and len(fullest) == 1 and kind == PERSON:
+                canonical = next(iter(fullest))
+            updated[surface] = (canonical, kind)
+        joined.append(updated)
+    return joined
+
+
+# ----------------------------------------------------------------------------- attribution
+
+_SPEECH_VERBS = frozenset(
+    "said says say told tells warned warns added adds claimed claims stated insisted insists "
+    "argued argues announced announces accused accuses urged urges asked asks replied replies "
+    "explained explains noted notes wrote writes declared declares confirmed confirms denied "
+    "denies suggested suggests stressed stresses admitted admits revealed reveals predicted "
+    "predicts believes believed described describes commented comments insisted vowed vows "
+    "pledged pledges promised promises threatened threatens conceded concedes acknowledged "
+    "estimated estimates reported reports".split()
+)
+_SKIPPABLE = frozenset(
+    "also has had have later then again previously earlier recently today yesterday "
+    "repeatedly publicly once reportedly would will could may might should not never already "
+    "just has last on Friday Monday Tuesday Wednesday Thursday Saturday Sunday".split()
+)
+_LEADING = frozenset(
+    "after before earlier later ahead speaking according in on at for during while when as "
+    "despite although though following since with without under over by from meanwhile "
+    "however but yet still then now last this next once if unlike like amid among "
+    "separately instead indeed yesterday today".split()
+)
+_MAIN_VERBS = frozenset(
+    "is are was were has have had will would can could may might must shall should do does "
+    "did came comes went goes gave gives took takes made makes met meets held holds won wins "
+    "lost loses beat beats left leaves saw sees got gets became becomes began begins brought "
+    "brings found finds kept keeps led leads ran runs set sets sent sends spent spends stood "
+    "stands thought thinks wrote writes agreed agrees rose fell falls rises cut cuts hit hits "
+    "put puts paid pays sold sells bought buys built builds chose chooses drew draws spoke "
+    "speaks told tells said says".split()
+)
+_APPOSITIVE_OPENERS = frozenset("the a an who whose which its his her their".split())
+_OPEN_QUOTES = frozenset("“")
+_CLOSE_QUOTES = frozenset("”")
+_STRAIGHT = '"'
+_CLAUSE_BREAKS = frozenset(", ; : “ ” \" — – ( )".split())
+_PRONOUNS = {"he": "male", "He": "male", "she": "female", "She": "female"}
+_POSSESSIVES = {"his": "male", "His": "male", "her": "female", "Her": "female"}
+_PLURAL = frozenset(("they", "They", "it", "It"))
+
+
+def _quote_flags(sentences: Sequence[_Sentence]) -> list[tuple[bool, list[bool]]]:
+    """For each sentence: does it start inside a quotation, and which tokens are quoted.
+
+    News convention: a quotation running over paragraphs leaves the paragraph unclosed and
+    opens the next one with a quote mark again, so an open quote continues only into a
+    paragraph that starts with a quote mark.
+    """
+    flags = []
+    open_ = False
+    paragraph = None
+    for sentence in sentences:
+        tokens = sentence.tokens
+        first = tokens[0] if tokens else ""
+        skip_first = False
+        if sentence.paragraph != paragraph:
+            paragraph = sentence.paragraph
+            if open_ and (first in _OPEN_QUOTES or first == _STRAIGHT):
+                skip_first = True  # the paragraph re-opens the running quote
+            elif open_:
+                open_ = False
+        starts_inside = open_
+        quoted = []
+        for i, token in enumerate(tokens):
+            if i == 0 and skip_first:
+                quoted.append(True)
+            elif token in _OPEN_QUOTES:
+                open_ = True
+                quoted.append(True)
+            elif token in _CLOSE_QUOTES:
+                quoted.append(True)
+                open_ = False
+            elif token == _STRAIGHT:
+                quoted.append(True)
+                open_ = not open_
+            else:
+                quoted.append(open_)
+        flags.append((starts_inside or skip_first, quoted))
+    return flags
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """Who a rule pointed at: a mention in the sentence, or a pronoun to resolve."""
+
+    mention: Mention | None = None
+    pronoun: str | None = None
+    rule: str = ""
+
+
+def _mention_ending_at(mentions: Sequence[Mention], end: int) -> Mention | None:
+    for mention in mentions:
+        if mention.end == end and not mention.modifier:
+            return mention
+    return None
+
+
+def _mention_starting_near(
+    mentions: Sequence[Mention], tokens: Sequence[str], start: int, reach: int = 4
+) -> Mention | None:
+    """The name starting at ``start`` after articles and titles, within ``reach`` tokens."""
+    i = start
+    while i < len(tokens) and i < start + reach and (
+        tokens[i] in ("the", "The", "a", "A") or tokens[i] in ner.PERSON_TITLES
+        or tokens[i] in _OPEN_QUOTES or tokens[i] == _STRAIGHT
+    ):
+        i += 1
+    candidates = [m for m in mentions if m.start == i]
+    real = [m for m in candidates if not m.modifier]
+    if real:
+        return real[0]
+    if candidates:
+        # "US National Security Adviser Jake Sullivan": the person after the title wins.
+        after = [m for m in mentions if not m.modifier and i < m.start <= i + 5]
+        if after and all(t[:1].isupper() for t in tokens[i:after[0].start]):
+            return after[0]
+        return candidates[0]
+    return None
+
+
+def _speaker_left(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
+    tokens, mentions = sentence.tokens, sentence.mentions
+    j = verb
+    while j > 0 and tokens[j - 1] in _SKIPPABLE:
+        j -= 1
+    if j > 0 and not quoted[j - 1]:
+        mention = _mention_ending_at(mentions, j)
+        if mention:
+            return _Ref(mention, rule="X said")
+        previous = tokens[j - 1]
+        if previous in _PRONOUNS or previous in _PLURAL:
+            return _Ref(pronoun=previous, rule="he said")
+        if previous == ",":  # "Jake Sullivan, the national security adviser, said"
+            for k in range(j - 2, max(j - 14, 0), -1):
+                if tokens[k] == ",":
+                    mention = _mention_ending_at(mentions, k)
+                    if mention and tokens[k + 1].lower() in _APPOSITIVE_OPENERS:
+                        return _Ref(mention, rule="X, who..., said")
+                    break
+    return None
+
+
+def _speaker_right(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
+    tokens = sentence.tokens
+    if verb == 0 or tokens[verb - 1] not in (",", "”", _STRAIGHT):
+        return None
+    if verb + 1 < len(tokens) and tokens[verb + 1] in _PRONOUNS:
+        return _Ref(pronoun=tokens[verb + 1], rule="said he")
+    mention = _mention_starting_near(sentence.mentions, tokens, verb + 1)
+    if mention and not quoted[mention.start]:
+        return _Ref(mention, rule="said X")
+    return None
+
+
+def _according_to(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
+    tokens = sentence.tokens
+    for i, token in enumerate(tokens[:-1]):
+        if token.lower() == "according" and tokens[i + 1] == "to" and not quoted[i]:
+            mention = _mention_starting_near(sentence.mentions, tokens, i + 2)
+            if mention:
+                return _Ref(mention, rule="according to X")
+    return None
+
+
+def _quote_subject(sentence: _Sentence, quoted: Sequence[bool], after: int) -> _Ref | None:
+    """'A statement ... read: “President Biden was clear ...”': the quoted sentence's subject."""
+    tokens = sentence.tokens
+    for i in range(after, min(after + 3, len(tokens))):
+        if tokens[i] in _OPEN_QUOTES or tokens[i] == _STRAIGHT:
+            mention = _mention_starting_near(sentence.mentions, tokens, i + 1)
+            if mention and mention.start <= i + 4:
+                return _Ref(mention, rule="statement read: “X ...")
+    return None
+
+
+def _speaker(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
+    """Who speaks in a sentence, by the patterns of reported speech outside quotation marks."""
+    tokens = sentence.tokens
+    verbs = [
+        i for i, t in enumerate(tokens)
+        if not quoted[i]
+        and (t in _SPEECH_VERBS or (t == "read" and tokens[i + 1 : i + 2] == [":"]))
+    ]
+    for verb in verbs:
+        ref = _speaker_left(sentence, quoted, verb) or _speaker_right(sentence, quoted, verb)
+        if ref:
+            return ref
+    ref = _according_to(sentence, quoted)
+    if ref:
+        return ref
+    for verb in verbs:
+        if verb + 1 < len(tokens) and tokens[verb + 1] in (":", ",", "“", _STRAIGHT):
+            ref = _quote_subject(sentence, quoted, verb + 1)
+            if ref:
+                return ref
+    return None
+
+
+def _clause_start(tokens: Sequence[str], quoted: Sequence[bool]) -> int:
+    """Skip leading adverbial clauses ("Earlier on Saturday, before talking to X, ...")."""
+    start = 0
+    for _ in range(3):
+        if start >= len(tokens):
+            break
+        word = tokens[start].lower()
+        if word not in _LEADING and not (word.endswith("ing") and len(word) > 5):
+            break
+        commas = [i for i in range(start + 1, len(tokens)) if tokens[i] == "," and not quoted[i]]
+        if not commas:
+            break
+        start = commas[0] + 1
+    return start
+
+
+def _passive_agent(sentence: _Sentence) -> _Ref | None:
+    tokens = sentence.tokens
+    for i in range(2, len(tokens) - 1):
+        if tokens[i] == "by" and tokens[i - 2] in ("was", "were", "been", "be", "is", "are"):
+            mention = _mention_starting_near(sentence.mentions, tokens, i + 1, reach=2)
+            if mention:
+                return _Ref(mention, rule="was done by X")
+    return None
+
+
+def _subject(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
+    """The grammatical subject when it is an actor: the name that opens the main clause."""
+    tokens = sentence.tokens
+    start = _clause_start(tokens, quoted)
+    while start < len(tokens) and (tokens[start] in _OPEN_QUOTES or tokens[start] == _STRAIGHT):
+        start += 1
+    if start < len(tokens):
+        word = tokens[start]
+        if word in _PRONOUNS or word in _POSSESSIVES or word in ("They", "they"):
+            return _Ref(pronoun=word, rule="pronoun subject")
+    mention = _mention_starting_near(sentence.mentions, tokens, start, reach=2)
+    if mention:
+        return _Ref(mention, rule="subject")
+    agent = _passive_agent(sentence)
+    if agent:
+        return agent
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if token in _MAIN_VERBS or (token.endswith("ed") and token.islower() and len(token) > 4):
+            before = [m for m in sentence.mentions if start <= m.start < i and not m.modifier]
+            if before:
+                return _Ref(before[0], rule="first actor before the verb")
+            break
+    return None
+
+
+@dataclass
+class _History:
+    """What came before a sentence: earlier primaries and people named, nearest last."""
+
+    primaries: list[tuple[str | None, str | None]]  # (canonical, kind) per sentence
+    people: list[list[str]]  # canonical person names per sentence, in order
+
+
+def _resolve_pronoun(
+    pronoun: str, history: _History, current: Sequence[str], genders: Mapping[str, str | None]
+) -> str | None:
+    """The person (or body, for "they"/"it") a pronoun most likely points back to."""
+    def fits(name: str) -> bool:
+        want = _PRONOUNS.get(pronoun) or _POSSESSIVES.get(pronoun)
+        have = genders.get(name)
+        return want is None or have is None or have == want
+
+    if pronoun in _PLURAL:
+        for canonical, kind in reversed(history.primaries[-3:]):
+            if canonical and kind in (ORGANISATION, PLACE):
+                return canonical
+            if canonical:
+                return None
+        return None
+    possessive = pronoun in _POSSESSIVES
+    for name in reversed(current):
+        if fits(name):
+            return name
+    steps = zip(reversed(history.primaries[-6:]), reversed(history.people[-6:]), strict=True)
+    for (canonical, kind), people in steps:
+        if not possessive and kind == PERSON and canonical and fits(canonical):
+            return canonical
+        for name in reversed(people):
+            if fits(name):
+                return name
+    return None
+
+
+def _primaries(
+    sentences: Sequence[_Sentence],
+    names: Mapping[str, tuple[str, str]],
+    genders: Mapping[str, str | None],
+) -> list[str | None]:
+    """The primary actor of every sentence of a document, in reading order."""
+    flags = _quote_flags(sentences)
+    own = [_speaker(s, quoted) for s, (_, quoted) in zip(sentences, flags, strict=True)]
+    history = _History([], [])
+    result: list[str | None] = []
+    quote_speaker: str | None = None
+
+    def name_of(ref: _Ref | None, sentence: _Sentence) -> str | None:
+        if ref is None:
+            return None
+        if ref.mention is not None:
+            return names[ref.mention.surface][0]
+        limit = sentence.tokens.index(ref.pronoun) if ref.pronoun in sentence.tokens else 0
+        current = [
+            names[m.surface][0] for m in sentence.mentions
+            if m.start < limit and names[m.surface][1] == PERSON
+        ]
+        return _resolve_pronoun(ref.pronoun or "", history, current, genders)
+
+    for i, sentence in enumerate(sentences):
+        starts_inside, quoted = flags[i]
+        primary = name_of(own[i], sentence)
+        if primary is None and starts_inside:
+            primary = quote_speaker
+        if primary is None and (starts_inside or (quoted and quoted[0])):
+            primary = _forward_speaker(i, sentences, flags, own, name_of)
+        if primary is None:
+            primary = name_of(_subject(sentence, quoted), sentence)
+        if quoted and quoted[-1]:
+            quote_speaker = primary if (own[i] or not starts_inside) else quote_speaker
+        elif not (quoted and quoted[-1]):
+            quote_speaker = None
+        result.append(primary)
+        kind = _kind_of(primary, names)
+        history.primaries.append((primary, kind))
+        history.people.append(
+            [names[m.surface][0] for m in sentence.mentions if names[m.surface][1] == PERSON]
+        )
+    return result
+
+
+def _forward_speaker(i, sentences, flags, own, name_of) -> str | None:  # noqa: ANN001
+    """A quote attributed later: “We will win. We always do,” he said. (same paragraph)."""
+    paragraph = sentences[i].paragraph
+    for j in range(i + 1, min(i + 4, len(sentences))):
+        if sentences[j].paragraph != paragraph or not flags[j][0]:
+            return None
+        if own[j] is not None:
+            return name_of(own[j], sentences[j])
+    return None
+
+
+def _kind_of(name: str | None, names: Mapping[str, tuple[str, str]]) -> str | None:
+    if name is None:
+        return None
+    for canonical, kind in names.values():
+        if canonical == name:
+            return kind
+    return None
+
+
+# ----------------------------------------------------------------------------- the stage
+
+
+def _genders(
+    documents: Sequence[list[_Sentence]],
+    names: Sequence[Mapping[str, tuple[str, str]]],
+    book: AliasBook,
+) -> dict[str, str | None]:
+    """Each person's gender where a title, a given name or the alias book tells it."""
+    gaz = ner.gazetteer()
+    genders: dict[str, str | None] = {}
+    for sentences, doc_names in zip(documents, names, strict=True):
+        for sentence in sentences:
+            for mention in sentence.mentions:
+                canonical, kind = doc_names[mention.surface]
+                if kind != PERSON:
+                    continue
+                known = book.actors.get(canonical)
+                first = canonical.split()[0]
+                guess = (
+                    (known.gender if known else None)
+                    or mention.gender
+                    or ("male" if first in gaz.male_names and first not in gaz.female_names
+                        else "female" if first in gaz.female_names
+                        and first not in gaz.male_names else None)
+                )
+                if guess or canonical not in genders:
+                    genders[canonical] = guess or genders.get(canonical)
+    return genders
+
+
+def find_actors(
+    documents: Sequence[Document],
+    points: Sequence[KeyPoint],
+    aliases: AliasBook | None = None,
+) -> Attribution:
+    """Detect actors in all documents, merge their names across the whole briefing, and say for
+    each point (keyed (article_id, index)) its primary actor (who acts or speaks in it) and the
+    others it names.
+
+    Attribution.actors: every actor found in the documents (canonical name -> Actor with kind,
+    aliases seen, and mentions = how many times the day's articles name it). Every point gets a
+    PointActors entry (primary None when nobody acts in it).
+    """
+    book = aliases or _default_book()
+    known = _known_tags(book)
+    read = [_read_document(document, book, known) for document in documents]
+    names = _join_surnames([_document_names(sentences, book) for sentences in read])
+    genders = _genders(read, names, book)
+
     counts: Counter[str] = Counter()
-    for document in documents:
-        for sentence in document.sentences:
-            counts.update(_RUN.findall(sentence.text))
-    by_point = {}
+    kinds: dict[str, str] = {}
+    seen: dict[str, set[str]] = {}
+    for sentences, doc_names in zip(read, names, strict=True):
+        for sentence in sentences:
+            for mention in sentence.mentions:
+                canonical, kind = doc_names[mention.surface]
+                counts[canonical] += 1
+                kinds.setdefault(canonical, kind)
+                seen.setdefault(canonical, set()).add(mention.surface)
+    actors = {
+        name: Actor(
+            name=name,
+            kind=kinds[name],
+            aliases=tuple(sorted(seen[name] - {name})),
+            mentions=counts[name],
+        )
+        for name in counts
+    }
+
+    wanted: dict[str, set[int]] = {}
     for point in points:
-        names = _RUN.findall(point.text)
-        by_point[(point.article_id, point.index)] = PointActors(
-            names[0] if names else None, tuple(dict.fromkeys(names[1:])))
-    actors = {name: Actor(name, PERSON, (), n) for name, n in counts.items()}
-    return Attribution(actors, by_point)
+        wanted.setdefault(point.article_id, set()).add(point.index)
+    by_point: dict[tuple[str, int], PointActors] = {}
+    for document, sentences, doc_names in zip(documents, read, names, strict=True):
+        indexes = wanted.get(document.id)
+        if not indexes:
+            continue
+        primaries = _primaries(sentences, doc_names, genders)
+        for position, sentence_data in enumerate(document.sentences):
+            if sentence_data.index not in indexes:
+                continue
+            primary = primaries[position]
+            if primary is not None and primary not in actors:
+                primary = None
+            named = [doc_names[m.surface][0] for m in sentences[position].mentions]
+            others = tuple(dict.fromkeys(n for n in named if n != primary))
+            by_point[(document.id, sentence_data.index)] = PointActors(primary, others)
+    for point in points:
+        by_point.setdefault((point.article_id, point.index), PointActors(None))
+    return Attribution(actors=actors, points=by_point)

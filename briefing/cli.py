@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "default: BRIEFING_INPUTS")
     generate.add_argument("--out", type=Path, help="output folder (default: OUTPUT_DIR)")
     generate.add_argument("--date", type=_date, help="briefing date, YYYY-MM-DD (default: today)")
+    generate.add_argument("--no-cluster", dest="cluster", action="store_false", default=None,
+                          help="list each article on its own instead of grouping articles "
+                          "about one event into a story (default: CLUSTER_STORIES)")
     _add_summary_options(generate)
     generate.set_defaults(handler=run_generate)
 
@@ -129,16 +132,18 @@ def run_generate(args: argparse.Namespace) -> int:
     progress = TerminalProgress(enabled=not args.quiet)
     try:
         edition = generate(config, date, args.inputs or None, args.out,
-                           algorithm=args.algorithm, points=args.points, progress=progress)
+                           algorithm=args.algorithm, points=args.points, progress=progress,
+                           cluster=args.cluster)
     finally:
         progress.finish()
     briefing = edition.briefing
     if not briefing.articles:
         raise CommandError("no usable articles: nothing to brief (see the lines above)")
     actors = sum(1 for section in briefing.sections if section.actor)
-    points = sum(len(points) for points in briefing.points.values())
+    points = sum(len(section.points) for section in briefing.sections)
     print(f"Briefing for {date}: {points} key points from {len(briefing.articles)} "
-          f"article(s), {actors} actor group(s), {len(briefing.problems)} input(s) skipped.")
+          f"article(s) in {len(briefing.stories)} story(ies), {actors} actor group(s), "
+          f"{len(briefing.problems)} input(s) skipped.")
     for kind, path in edition.paths.items():
         print(f"  {kind:4} {path}")
     print(f"Open {edition.paths['html']} in a browser to read it. Not e-mailed: "

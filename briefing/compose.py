@@ -1,10 +1,17 @@
-"""Compose stage: file each key point under its primary actor and order the sections."""
+"""Compose stage: file each story point under its primary actor, order and cap the sections.
+
+A heavy news day must still read in a few minutes, so sections are capped
+(points per actor, actors per briefing) and what was left out is counted.
+Points an earlier briefing already carried are marked (or dropped), and an
+actor with nothing new says so in one line.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from .models import (
     ORGANISATION,
@@ -17,50 +24,89 @@ from .models import (
     KeyPoint,
     PointActors,
     Problem,
+    Story,
 )
+
+MARK = "mark"
+DROP = "drop"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How long a briefing may be and what it does with repeated points."""
+
+    points_per_actor: int = 5
+    actors_per_briefing: int = 12
+    repeats: str = MARK  # MARK: keep and label "earlier"; DROP: leave out
+
+
+DEFAULT_SHAPE = Shape()
 
 
 def compose(
     date: dt.date,
     articles: Sequence[Article],
     points: Mapping[str, Sequence[KeyPoint]],
+    stories: Sequence[Story],
     attribution: Attribution,
     problems: Sequence[Problem] = (),
+    shape: Shape = DEFAULT_SHAPE,
+    earlier: Callable[[KeyPoint], str | None] = lambda point: None,
 ) -> Briefing:
-    """Group points by primary actor; heaviest groups first, actor-less points last.
+    """Group story points by primary actor; heaviest groups first, actor-less points last.
 
-    A group's weight is how many points it holds, then how often the day's
-    articles name its actor. Inside a group, points keep article order and
+    A group's weight is how many new points it holds, then how often the
+    day's articles name its actor. Inside a group, points keep story order and
     then sentence order, so a story reads in the order it was told.
+    `earlier(point)` gives the date of a recent briefing that carried the
+    point already, or None.
     """
-    article_order = {article.id: position for position, article in enumerate(articles)}
+    story_rank = {story.id: rank for rank, story in enumerate(stories)}
     grouped: dict[str | None, list[BriefingPoint]] = defaultdict(list)
-    for article in articles:
-        for point in points.get(article.id, ()):
+    for story in stories:
+        for story_point in story.points:
+            point = story_point.point
             who = attribution.points.get((point.article_id, point.index), PointActors(None))
-            grouped[who.primary].append(BriefingPoint(point, who.primary, who.others))
-
-    def reading_order(item: BriefingPoint) -> tuple[int, int]:
-        return article_order[item.point.article_id], item.point.index
+            grouped[who.primary].append(BriefingPoint(
+                point, who.primary, who.others, story.id, story_point.sources, earlier(point)))
 
     def weight(name: str) -> tuple[int, int, str]:
+        fresh = sum(1 for item in grouped[name] if not item.earlier)
         actor = attribution.actors.get(name)
-        return -len(grouped[name]), -(actor.mentions if actor else 0), name
+        return -fresh, -(actor.mentions if actor else 0), name
 
-    sections = [
-        ActorSection(
-            attribution.actors.get(name) or Actor(name, ORGANISATION),
-            tuple(sorted(grouped[name], key=reading_order)),
-        )
-        for name in sorted((n for n in grouped if n is not None), key=weight)
-    ]
+    sections = []
+    for name in sorted((n for n in grouped if n is not None), key=weight):
+        actor = attribution.actors.get(name) or Actor(name, ORGANISATION)
+        sections.append(_section(actor, grouped[name], shape, story_rank))
+    sections = [s for s in sections if not s.nothing_new] + [s for s in sections if s.nothing_new]
+    sections = sections[: shape.actors_per_briefing]
     if grouped.get(None):
-        sections.append(ActorSection(None, tuple(sorted(grouped[None], key=reading_order))))
+        sections.append(_section(None, grouped[None], shape, story_rank))
+
+    shown = {source for s in sections for item in s.points for source in item.sources}
     return Briefing(
         date=date,
         articles=tuple(articles),
         points={article.id: tuple(points.get(article.id, ())) for article in articles},
-        sections=tuple(sections),
+        sections=tuple(s for s in sections if s.points or s.nothing_new),
         actors=dict(attribution.actors),
         problems=tuple(problems),
+        stories=tuple(stories),
+        omitted=tuple(a.id for a in articles if a.id not in shown),
     )
+
+
+def _section(
+    actor: Actor | None, items: list[BriefingPoint], shape: Shape, story_rank: dict[str, int]
+) -> ActorSection:
+    """Fresh points first within the cap; an actor with only earlier points gets one line."""
+    fresh = [item for item in items if not item.earlier]
+    if not fresh:
+        return ActorSection(actor, (), nothing_new=True)
+    kept = fresh if shape.repeats == DROP else fresh + [i for i in items if i.earlier]
+    kept = sorted(
+        kept[: shape.points_per_actor],
+        key=lambda i: (story_rank.get(i.story or "", 0), i.point.index),
+    )
+    return ActorSection(actor, tuple(kept))

@@ -53,6 +53,36 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be 0 or more")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if not number > 0:
+        raise ValueError("must be more than 0")
+    return number
+
+
+def _fraction(value: str) -> float:
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise ValueError("must be between 0 and 1")
+    return number
+
+
+def _boolean(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
 def _choice(*choices: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         value = value.strip().lower()
@@ -162,6 +192,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BRIEFING_TO", "", _addresses, "Recipients, comma-separated."),
     Setting("BRIEFING_SUBJECT", "Daily briefing for {date}", _text,
             "Subject line; {date} becomes the briefing's date."),
+    Setting("CLUSTER_STORIES", "true", _boolean,
+            "Group articles about one event into a story and merge their points."),
+    Setting("STORY_THRESHOLD", "0.3", _fraction,
+            "How alike (0-1, cosine of TF-IDF) two articles must be to be one story."),
+    Setting("STORY_WINDOW_HOURS", "48", _positive_float,
+            "Articles published further apart than this are never one story."),
+    Setting("REPEAT_DAYS", "3", _count,
+            "A point already in a briefing of the last N days is an earlier point; 0: off."),
+    Setting("REPEATS", "mark", _choice("mark", "drop"),
+            "Earlier points: mark them as earlier, or drop them."),
+    Setting("POINTS_PER_ACTOR", "5", _positive_int, "At most this many points under one actor."),
+    Setting("ACTORS_PER_BRIEFING", "12", _positive_int,
+            "At most this many actor sections; the rest are counted as more articles."),
     Setting("LOG_LEVEL", "info", _choice("debug", "info", "warning", "error"),
             "How much the tool logs to stderr."),
     # --- delivery: `send` and `schedule` ---

@@ -101,12 +101,33 @@ class Attribution:
 
 
 @dataclass(frozen=True)
+class StoryPoint:
+    """A point of a story: the clearest wording, credited to every article that carries it."""
+
+    point: KeyPoint  # the wording kept
+    sources: tuple[str, ...]  # ids of every article carrying it, the kept wording's first
+
+
+@dataclass(frozen=True)
+class Story:
+    """The day's articles about one event, and the points chosen from them together."""
+
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+    points: tuple[StoryPoint, ...]
+
+
+@dataclass(frozen=True)
 class BriefingPoint:
     """A key point as the briefing shows it: filed under its primary actor."""
 
     point: KeyPoint
     primary: str | None
     others: tuple[str, ...] = ()
+    story: str | None = None  # Story.id
+    sources: tuple[str, ...] = ()  # article ids carrying it
+    earlier: str | None = None  # date of an earlier briefing that already had it
 
 
 @dataclass(frozen=True)
@@ -115,6 +136,7 @@ class ActorSection:
 
     actor: Actor | None
     points: tuple[BriefingPoint, ...]
+    nothing_new: bool = False  # every point was in an earlier briefing
 
 
 @dataclass(frozen=True)
@@ -127,3 +149,5 @@ class Briefing:
     sections: tuple[ActorSection, ...]  # heaviest news first, actor-less last
     actors: dict[str, Actor]  # every actor found, by canonical name
     problems: tuple[Problem, ...] = ()  # inputs reported and skipped
+    stories: tuple[Story, ...] = ()  # heaviest first
+    omitted: tuple[str, ...] = ()  # ids of articles none of whose points fit the length caps

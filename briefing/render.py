@@ -54,6 +54,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters["wrap"] = wrap
+    environment.filters["format_ref"] = lambda number: f"[{number}]"
     return environment
 
 
@@ -100,7 +101,9 @@ def inline_css(html: str) -> str:
 def template_context(briefing: Briefing, subject: str, language: str = "en") -> dict[str, Any]:
     """What every template receives (documented in the README)."""
     articles = {article.id: article for article in briefing.articles}
-    sections = [_section_view(section, articles) for section in briefing.sections]
+    story_titles = {story.id: story.title for story in briefing.stories}
+    sections = [_section_view(section, articles, story_titles) for section in briefing.sections]
+    numbers = {article_id: n for n, article_id in enumerate(articles, start=1)}
     top = next((s["points"][0]["text"] for s in sections if s["points"]), "")
     return {
         "subject": subject,
@@ -111,7 +114,9 @@ def template_context(briefing: Briefing, subject: str, language: str = "en") -> 
         "sections": sections,
         "articles": [_article_view(a, n) for n, a in enumerate(briefing.articles, start=1)],
         "article_count": len(briefing.articles),
-        "point_count": sum(len(points) for points in briefing.points.values()),
+        "point_count": sum(len(section["points"]) for section in sections),
+        "story_count": len(briefing.stories),
+        "omitted": [_article_view(articles[i], numbers[i]) for i in briefing.omitted],
         "problems": [{"source": p.source, "reason": p.reason} for p in briefing.problems],
     }
 
@@ -131,19 +136,28 @@ def _is_absolute_http(url: str | None) -> bool:
     return bool(url) and url.lower().startswith(("http://", "https://"))
 
 
-def _section_view(section: ActorSection, articles: dict[str, Article]) -> dict[str, Any]:
+def _section_view(
+    section: ActorSection, articles: dict[str, Article], story_titles: dict[str, str]
+) -> dict[str, Any]:
     numbers = {article_id: n for n, article_id in enumerate(articles, start=1)}
+
+    def view(article_id: str) -> dict[str, Any]:
+        return _article_view(articles[article_id], numbers[article_id])
+
     actor = section.actor
     return {
         "name": actor.name if actor else None,
         "kind": actor.kind if actor else None,
         "aliases": list(actor.aliases) if actor else [],
+        "nothing_new": section.nothing_new,
         "points": [
             {
                 "text": item.point.text,
                 "others": list(item.others),
-                "article": _article_view(articles[item.point.article_id],
-                                         numbers[item.point.article_id]),
+                "article": view(item.point.article_id),
+                "sources": [view(source) for source in item.sources or (item.point.article_id,)],
+                "story": story_titles.get(item.story or ""),
+                "earlier": item.earlier,
                 "index": item.point.index,
             }
             for item in section.points
@@ -194,16 +208,32 @@ def to_json(briefing: Briefing) -> dict[str, Any]:
             }
             for actor in actors
         ],
+        "stories": [
+            {
+                "id": story.id,
+                "title": story.title,
+                "articles": list(story.article_ids),
+                "points": [
+                    {"text": sp.point.text, "sources": list(sp.sources),
+                     "article_id": sp.point.article_id, "index": sp.point.index}
+                    for sp in story.points
+                ],
+            }
+            for story in briefing.stories
+        ],
         "sections": [
             {
                 "actor": section.actor.name if section.actor else None,
+                "nothing_new": section.nothing_new,
                 "points": [
                     {"article_id": i.point.article_id, "index": i.point.index,
-                     "text": i.point.text, "others": list(i.others)}
+                     "text": i.point.text, "others": list(i.others), "story": i.story,
+                     "sources": list(i.sources), "earlier": i.earlier}
                     for i in section.points
                 ],
             }
             for section in briefing.sections
         ],
+        "omitted_articles": list(briefing.omitted),
         "problems": [{"source": p.source, "reason": p.reason} for p in briefing.problems],
     }

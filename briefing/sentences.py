@@ -1,25 +1,407 @@
-"""Placeholder splitter, replaced by the real one on the sentences branch."""
+"""Split paragraphs into sentences and sentences into words, in pure Python.
+
+The text stage and the summarizers need sentences and words. sumy's own
+Tokenizer relies on NLTK's punkt data, which must be downloaded at run time,
+so this module replaces it with compiled regular expressions, abbreviation
+tables and a few rules tuned for news copy (titles, initials, money,
+quotations, lists). `Tokenizer` is a drop-in for sumy's Tokenizer.
+"""
+
+from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-_END = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z0-9])")
-_WORDS = re.compile(r"\w+(?:['’-]\w+)*")
+__all__ = ["Tokenizer", "split_sentences", "split_words"]
+
+# --- Candidate boundaries -------------------------------------------------
+
+# Terminal punctuation (spaced ellipses ". . ." included), the quotes and
+# brackets that close it (German closes with “ and ‘), then the gap before the
+# next sentence.
+_CANDIDATE = re.compile(r"([.!?…]+(?: [.…]+)*)([\"'”’“‘»)\]]*(?:[ \u00a0\u202f]»)?)\s+(?=\S)")
+# The next token, up to whitespace.
+_TOKEN = re.compile(r"\S+")
+_OPENERS = "\"'“‘«„‚([{"
+_TRAILING = ".,;:!?\"'”’»)]}"
+# A sentence so far that is only a list marker: "1.", "2.)", "a.", "• 9.".
+_LIST_MARKER = re.compile(r"[•⁃‣▪◦*-]?\s*(?:\d{1,3}|[A-Za-z])[.)]+")
+# Abbreviations spelt with inner periods: "U.S", "e.g", "a.m", "z.B".
+_DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
+_HAS_WORD = re.compile(r"[^\W_]")
+
+# --- Lists inside a paragraph ------------------------------------------------
+
+# A paragraph that opens a list: "1. ", "1.) ", "1) ", "a. ", "• 9. ".
+_LIST_START = re.compile(r"\s*(?:[•⁃‣▪◦]\s*)?(\d{1,2}|[a-z])(\.\)|\.|\))\s")
+_BULLET = re.compile(r"(?<=\s)(?=[•⁃‣▪◦])")
+
+# --- Quotations ---------------------------------------------------------------
+
+# An opening quote: at the start or after space, a bracket or a dash, and
+# followed by text (or by a space after a French «).
+_QUOTE_OPEN = re.compile(r"(?:^|(?<=[\s(\[{—–-]))([\"“«„‚‘'])(?:(?=\S)|(?<=«))")
+# The closing quote for each opening one: after text, not followed by a letter
+# (so "don't" and "BA's" are apostrophes, not quotes).
+_QUOTE_CLOSE = {
+    '"': re.compile(r"(?<=\S)[\"”](?!\w)"),
+    "“": re.compile(r"(?<=\S)[”\"](?!\w)"),
+    "«": re.compile(r"»"),
+    "„": re.compile(r"(?<=\S)[“”\"](?!\w)"),
+    "‚": re.compile(r"(?<=\S)[‘’](?!\w)"),
+    "‘": re.compile(r"(?<=\S)[’'](?!\w)"),
+    "'": re.compile(r"(?<=\S)[’'](?!\w)"),
+}
+# The same quote mark opening again before the closing one: a new quotation.
+_QUOTE_REOPEN = {quote: re.compile(rf"(?<=\s){quote}(?=\S)") for quote in _QUOTE_CLOSE}
+_SHORT_QUOTE_SENTENCES = 2  # quotations this long or shorter stay whole
+
+# --- Words --------------------------------------------------------------------
+
+# Numbers with decimal points or thousands separators ("4.3", "1,000",
+# "1.97bn"), or words, either joined by apostrophes or hyphens.
+_WORD = re.compile(r"(?:\d+(?:[.,]\d+)+\w*|[^\W_]\w*)(?:['’-][^\W_]\w*)*")
+
+# --- Language tables ------------------------------------------------------------
+
+# Titles and other words that always precede a name or a number: never the
+# end of a sentence.
+_EN_PREPOSITIVE = frozenset(
+    """mr mrs ms messrs dr prof rev revd fr st mt gen lt col capt cmdr cdr
+    sgt cpl pte maj brig adm gov sen rep supt insp det hon pres amb
+    """.split()
+)
+# Abbreviations that can also end a sentence; one ends only where a typical
+# sentence opener follows.
+_EN_ABBREVIATIONS = frozenset(
+    """co corp inc ltd plc llc llp bros jr sr snr jnr esq etc al vs cf ca approx ft
+    dept est govt assn univ intl ave blvd rd hwy jan feb mar apr jun jul aug sep
+    sept oct nov dec mon tue tues thu thur thurs fri mins hrs yrs
+    eg ie viz
+    """.split()
+)
+# Abbreviations that stand before a number: "No. 10", "p. 55", "N°. 7".
+_EN_NUMBER_PREFIXES = frozenset(
+    "no nos nr n° nº vol vols p pp para paras art arts fig figs ch sec".split()
+)
+# Words that commonly open a sentence; after an abbreviation they mark its end.
+_EN_STARTERS = frozenset(
+    """I A An The This That These Those There Here It Its He She We You They His Her
+    Our Their My Your Some Many Most All Both Each Every Another Such No None
+    But And Or So Yet However Meanwhile Also Then Now Still Instead Although Though
+    While When Where Why How What Who Whom Whose Which If After Before As In On At
+    For With By From Since During Despite Last Next Earlier Later Today Yesterday
+    Tomorrow Did Do Does Is Are Was Were Will Would Can Could Should Shall May Might
+    Must Has Have Had Let Not Even Only Just Other Once Under Over Until Unless
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The abbreviation tables one language splits with."""
+
+    prepositive: frozenset[str]
+    abbreviations: frozenset[str]
+    number_prefixes: frozenset[str]
+    starters: frozenset[str]
+    ordinal_followers: frozenset[str] = frozenset()  # "3. Oktober": not an end
+
+
+def _extend(
+    prepositive: str = "",
+    abbreviations: str = "",
+    number_prefixes: str = "",
+    starters: str = "",
+    ordinal_followers: str = "",
+) -> _Rules:
+    """English rules plus one language's own abbreviations and sentence openers."""
+    return _Rules(
+        prepositive=_EN_PREPOSITIVE | frozenset(prepositive.split()),
+        abbreviations=_EN_ABBREVIATIONS | frozenset(abbreviations.split()),
+        number_prefixes=_EN_NUMBER_PREFIXES | frozenset(number_prefixes.split()),
+        starters=_EN_STARTERS | frozenset(starters.split()),
+        ordinal_followers=frozenset(ordinal_followers.split()),
+    )
+
+
+_ENGLISH = _extend()
+_RULES: dict[str, _Rules] = {
+    "english": _ENGLISH,
+    "german": _extend(
+        prepositive="hr hrn fr frl dipl ing",
+        abbreviations="bzw usw vgl ca evtl ggf inkl exkl zzgl str mio mrd jh abs bzgl "
+        "sog u.a z.b z.t d.h o.ä u.ä engl lat tel",
+        number_prefixes="nr s abs art bd",
+        starters="Der Die Das Er Sie Es Wir Ich Ihr Aber Und Doch Dann Im Am Auch Ein "
+        "Eine Einen Man Nach Bei Mit Zum Zur Als Wenn Wie Was Wer Wo Dies Diese Dieser",
+        ordinal_followers="januar jänner februar märz april mai juni juli august "
+        "september oktober november dezember",
+    ),
+    "french": _extend(
+        prepositive="m mm mme mmes mlle mlles me mgr pr ste",
+        abbreviations="av bd env ex éd etc cie",
+        number_prefixes="p n° no",
+        starters="Le La Les Il Elle Ils Elles Nous Vous On Je Mais Et Un Une Ce Cette "
+        "Ces Des Dans En Pour Puis Selon Depuis Alors Ainsi",
+    ),
+    "spanish": _extend(
+        prepositive="sr sra srta sres dra lic ing d dña",
+        abbreviations="ee uu etc cía aprox",
+        number_prefixes="pág págs núm n° nº",
+        starters="El La Los Las Él Ella Ellos Nosotros Pero Y Un Una Este Esta En Para "
+        "Según Desde Luego También",
+    ),
+    "italian": _extend(
+        prepositive="sig sigg sig.ra dott dott.ssa ing avv on",
+        abbreviations="ecc ca",
+        number_prefixes="pag pagg n° nº",
+        starters="Il Lo La Gli Le Lui Lei Noi Loro Ma E Un Una Questo Questa In Per "
+        "Secondo Dopo Anche",
+    ),
+    "portuguese": _extend(
+        prepositive="sr sra srta dra exa",
+        abbreviations="etc aprox cia",
+        number_prefixes="pág págs n° nº",
+        starters="O A Os As Ele Ela Eles Nós Mas E Um Uma Este Esta Em Para Segundo "
+        "Depois Também",
+    ),
+    "czech": _extend(
+        prepositive="ing mgr mudr judr phdr doc",
+        abbreviations="např tj tzv atd apod mj resp cca mil mld kč popř",
+        number_prefixes="č s str",
+        starters="Ten Ta To Ale A V Na Je Jsou Podle Po Když",
+    ),
+    "slovak": _extend(
+        prepositive="ing mgr mudr judr phdr doc",
+        abbreviations="napr tj tzv atď resp cca mil mld popr",
+        number_prefixes="č s str",
+        starters="Ten Tá To Ale A V Na Je Sú Podľa Po Keď",
+    ),
+}
+_LANGUAGE_CODES = {
+    "en": "english", "eng": "english", "de": "german", "deu": "german", "ger": "german",
+    "fr": "french", "fra": "french", "fre": "french", "es": "spanish", "spa": "spanish",
+    "it": "italian", "ita": "italian", "pt": "portuguese", "por": "portuguese",
+    "cs": "czech", "ces": "czech", "cze": "czech", "sk": "slovak", "slk": "slovak",
+}
+
+
+def _language_name(language: str) -> str:
+    """Normalise "DE", "deu" or "German" to sumy's lower-case language name."""
+    name = (language or "english").strip().lower()
+    return _LANGUAGE_CODES.get(name, name)
+
+
+def _rules_for(language: str) -> _Rules:
+    """The rules for a language; English ones for a language we do not know."""
+    return _RULES.get(_language_name(language), _ENGLISH)
+
+
+# --- Sentences -----------------------------------------------------------------
+
+
+def _is_abbreviation(token: str, rules: _Rules) -> bool:
+    """Whether a token seen before a period is an abbreviation, not a word."""
+    if len(token) == 1:
+        return token.isalpha()  # an initial or a list letter
+    key = token.lower()
+    return key in rules.abbreviations or key in rules.prepositive or bool(_DOTTED.fullmatch(token))
+
+
+def _period_ends_sentence(text: str, start: int, after: int, rules: _Rules) -> bool:
+    """Whether a lone period at `start` ends a sentence, given the token at `after`."""
+    token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    token = text[token_start:start].lstrip(_OPENERS)
+    if not token:
+        return True
+    key = token.lower()
+    if key in rules.prepositive:
+        return False
+    following = text[after]
+    if following.isdigit():
+        return not (key in rules.number_prefixes or _is_abbreviation(token, rules))
+    next_token = _TOKEN.match(text, after).group()
+    if token.isdigit() and next_token.rstrip(_TRAILING).lower() in rules.ordinal_followers:
+        return False
+    if not _is_abbreviation(token, rules):
+        return True
+    if not following.isalpha():
+        return True  # an abbreviation before a quote or bracket ends its sentence
+    next_word = next_token.rstrip(_TRAILING)
+    if len(next_word) == 1 and next_token[1:2] == ".":
+        return False  # another initial: "J. K. Rowling"
+    return next_word in rules.starters
+
+
+def _ellipsis_end(text: str, start: int, punct: str) -> int | None:
+    """Where a sentence ends at an ellipsis; None when the ellipsis is inside one.
+
+    "..." or "…" before a capital ends a sentence; ". . ." set in spaces marks
+    words left out of a quotation; a period and then an ellipsis ("word. . . .")
+    ends the sentence at that first period.
+    """
+    dots = punct.count(".") + 3 * punct.count("…")
+    if " " not in punct:
+        return start + len(punct)
+    attached = start > 0 and not text[start - 1].isspace()
+    if attached and dots >= 4:
+        return start + 1
+    if not attached and dots >= 4:
+        return start + len(punct)
+    return None
+
+
+def _sentence_ends(text: str, rules: _Rules) -> list[int]:
+    """Offsets just past the end of each sentence but the last in a list-free chunk."""
+    ends: list[int] = []
+    sentence_start = 0
+    for match in _CANDIDATE.finditer(text):
+        start, punct_end = match.span(1)
+        closed_at = match.end(2)
+        after = match.end()
+        if text[after].islower():
+            continue  # "Yahoo! in", "'Great.' she said", "co. at noon"
+        if start and text[start - 1] == "[":
+            continue  # an editorial "[...]"
+        if start - sentence_start <= 5 and _LIST_MARKER.fullmatch(
+            text, sentence_start, closed_at
+        ):
+            continue  # a list item's number, not a sentence
+        punct = match.group(1)
+        if "!" in punct or "?" in punct:
+            end: int | None = closed_at
+        elif len(punct) > 1 or punct == "…":
+            end = _ellipsis_end(text, start, punct)
+            if end == punct_end:
+                end = closed_at
+        elif match.group(2) or _period_ends_sentence(text, start, after, rules):
+            end = closed_at
+        else:
+            end = None
+        if end is not None:
+            ends.append(end)
+            sentence_start = after
+    return ends
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """(opening, closing) offsets of each complete, outermost quotation."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        opening = _QUOTE_OPEN.search(text, position)
+        if opening is None:
+            return spans
+        quote = opening.group(1)
+        closing = _QUOTE_CLOSE[quote].search(text, opening.end())
+        if closing is None or _QUOTE_REOPEN[quote].search(text, opening.end(), closing.start()):
+            # Unclosed, or a new quotation opens first: a quotation running on
+            # across paragraphs, which news writers leave open.
+            position = opening.end()
+            continue
+        spans.append((opening.start(1), closing.start()))
+        position = closing.end()
+
+
+def _keep_short_quotes_whole(text: str, ends: list[int]) -> list[int]:
+    """Drop the ends inside quotations of one or two sentences."""
+    if not ends:
+        return ends
+    inside: set[int] = set()
+    for opening, closing in _quote_spans(text):
+        within = [end for end in ends if opening < end <= closing]
+        if len(within) + 1 <= _SHORT_QUOTE_SENTENCES:
+            inside.update(within)
+    return [end for end in ends if end not in inside] if inside else ends
+
+
+def _list_chunks(paragraph: str) -> list[str]:
+    """Cut a paragraph before each bullet, or else before each next item of a list.
+
+    A list is recognised only when the paragraph opens with its first marker
+    ("1.", "1)", "1.)", "a."), and an item only when its marker follows on from
+    the one before, so numbers in running text are left alone.
+    """
+    if any(bullet in paragraph for bullet in "•⁃‣▪◦"):
+        return _BULLET.split(paragraph)
+    first = _LIST_START.match(paragraph)
+    if first is None:
+        return [paragraph]
+    label, style = first.group(1), re.escape(first.group(2))
+    chunks: list[str] = []
+    cut, position = 0, first.end()
+    while True:
+        label = str(int(label) + 1) if label.isdigit() else chr(ord(label) + 1)
+        item = re.compile(rf"\s(?={re.escape(label)}{style}\s)").search(paragraph, position)
+        if item is None:
+            break
+        chunks.append(paragraph[cut : item.start()])
+        cut = position = item.end()
+    chunks.append(paragraph[cut:])
+    return chunks
+
+
+def _split_chunk(chunk: str, rules: _Rules) -> list[str]:
+    """Sentences of a chunk of text that holds no list boundaries.
+
+    A piece with no word in it (a stray quote mark or period) is no sentence:
+    it stays with the sentence before it, or the one after when it comes first.
+    """
+    ends = _keep_short_quotes_whole(chunk, _sentence_ends(chunk, rules))
+    sentences: list[str] = []
+    wordless = ""  # pieces before the first sentence with a word
+    for start, end in zip([0, *ends], [*ends, len(chunk)], strict=True):
+        piece = chunk[start:end]
+        if _HAS_WORD.search(piece) is not None:
+            sentences.append(wordless + piece)
+            wordless = ""
+        elif sentences:
+            sentences[-1] += piece
+        else:
+            wordless += piece
+    if wordless.strip():
+        sentences.append(wordless)
+    return [sentence.strip() for sentence in sentences]
 
 
 def split_sentences(paragraph: str, language: str = "english") -> list[str]:
-    return [s.strip() for s in _END.split(paragraph) if s.strip()]
+    """Split one paragraph (no blank lines inside) into sentences, each stripped, none empty.
+
+    Abbreviations, initials, decimals and ellipses inside a sentence do not
+    end it, and a quotation of one or two sentences is kept whole.
+    """
+    rules = _rules_for(language)
+    sentences: list[str] = []
+    for chunk in _list_chunks(paragraph.strip()):
+        sentences.extend(_split_chunk(chunk, rules))
+    return sentences
 
 
 def split_words(text: str, language: str = "english") -> list[str]:
-    return _WORDS.findall(text)
+    """Word tokens for summarizers (sumy's Tokenizer.to_words).
+
+    Words and numbers, no punctuation-only tokens. Contractions ("don't"),
+    possessives ("BA's"), hyphenated words ("long-haul") and numbers ("4.3",
+    "1,000") stay one token. The rule is the same for every language written
+    with spaces between words.
+    """
+    return _WORD.findall(text)
 
 
 class Tokenizer:
+    """A drop-in for sumy's Tokenizer that needs no downloaded NLTK data."""
+
     def __init__(self, language: str = "english") -> None:
-        self.language = language
+        self.language: str = _language_name(language)
 
     def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        """The paragraph's sentences, as sumy's parsers expect them."""
         return tuple(split_sentences(paragraph, self.language))
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
+        """The sentence's words, as sumy's summarizers expect them."""
         return tuple(split_words(sentence, self.language))
+
+    def __repr__(self) -> str:
+        return f"Tokenizer({self.language!r})"

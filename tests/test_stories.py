@@ -1,0 +1,157 @@
+"""One story, many outlets: clustering, credited points, and what is new since yesterday."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from briefing.cli import main
+from briefing.models import Article
+from briefing.stories import cluster_articles, overlap
+from briefing.summarize import content_stems
+from briefing.text import to_document
+
+DATE = "2026-11-28"
+STAMP = "2026-11-28T{:02d}:00:00+00:00"
+
+# One invented event, told by three outlets in their own words, plus unrelated news.
+BRIDGE = [
+    ("gazette-bridge", "Northfield Gazette", 6, "Old Mill bridge closes after cracks found", (
+        "Engineers closed the Old Mill bridge in Northfield on Friday after finding deep cracks "
+        "in two of its supports.\n\n"
+        "Council leader Maria Olsen said the bridge would stay shut for at least six weeks "
+        "while repairs are planned.\n\n"
+        "About 12,000 vehicles cross the bridge every day, according to the council. "
+        "Buses will be diverted through the town centre.")),
+    ("wire-bridge", "Capital Wire", 7, "Cracked supports force closure of Northfield bridge", (
+        "Northfield's Old Mill bridge was closed on Friday when engineers discovered deep cracks "
+        "in two supports, officials said.\n\n"
+        "The bridge will stay shut for at least six weeks while repairs are planned, council "
+        "leader Maria Olsen said.\n\n"
+        "Traders in the town centre warned that diverted traffic would cause long delays.")),
+    ("times-bridge", "Harbour Times", 9, "Northfield bridge shut for six weeks", (
+        "Council leader Maria Olsen said on Friday that the Old Mill bridge would remain closed "
+        "for at least six weeks after engineers found cracks in its supports.\n\n"
+        "The closure affects around 12,000 vehicles a day, the council said. "
+        "Commuters were told to expect delays of up to 40 minutes.")),
+]
+OTHERS = [
+    ("gazette-rates", "Northfield Gazette", 8, "Central bank holds interest rates", (
+        "The central bank kept its main interest rate at 4.5 percent on Friday, citing "
+        "stubborn inflation in services.\n\n"
+        "Governor Paul Okafor said the bank was ready to act if prices kept rising.")),
+    ("wire-football", "Capital Wire", 10, "Harbour City win cup final on penalties", (
+        "Harbour City won the national cup final on Saturday, beating Eastport 5-4 on "
+        "penalties after a goalless draw.\n\n"
+        "Goalkeeper Sam Reyes saved two penalties in the shoot-out, the club said.")),
+]
+
+
+def article(entry):
+    article_id, source, hour, title, text = entry
+    return Article(article_id, title, text, url=f"https://{source.split()[0].lower()}.example/"
+                   f"{article_id}", source=source,
+                   published=dt.datetime.fromisoformat(STAMP.format(hour)))
+
+
+def write_jsonl(path, entries):
+    lines = []
+    for entry in entries:
+        a = article(entry)
+        lines.append(json.dumps({"id": a.id, "title": a.title, "text": a.text, "url": a.url,
+                                 "source": a.source, "published": a.published.isoformat()}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("CLUSTER_STORIES", "REPEAT_DAYS", "REPEATS", "POINTS_PER_ACTOR",
+                 "ACTORS_PER_BRIEFING", "STORY_THRESHOLD", "BRIEFING_INPUTS", "OUTPUT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_articles_about_one_event_form_one_story():
+    documents = [to_document(article(entry)) for entry in BRIDGE + OTHERS]
+    groups = {frozenset(group) for group in cluster_articles(documents)}
+    assert frozenset(e[0] for e in BRIDGE) in groups
+    assert frozenset({"gazette-rates"}) in groups
+    assert frozenset({"wire-football"}) in groups
+
+
+def test_articles_far_apart_in_time_are_not_one_story():
+    late = (BRIDGE[2][0], BRIDGE[2][1], 9, BRIDGE[2][3], BRIDGE[2][4])
+    moved = article(late)
+    moved = Article(moved.id, moved.title, moved.text, published=moved.published
+                    + dt.timedelta(days=5))
+    documents = [to_document(article(BRIDGE[0])), to_document(moved)]
+    assert len(cluster_articles(documents, window_hours=48)) == 2
+
+
+def generate(tmp_path, source, *extra):
+    out = tmp_path / "out"
+    assert main(["--quiet", "generate", str(source), "--out", str(out), "--date", DATE,
+                 *extra]) == 0
+    return json.loads((out / f"briefing-{DATE}.json").read_text())
+
+
+def test_story_points_credit_every_outlet_and_never_repeat(tmp_path):
+    data = generate(tmp_path, write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS))
+    [bridge] = [s for s in data["stories"] if len(s["articles"]) > 1]
+    assert sorted(bridge["articles"]) == sorted(e[0] for e in BRIDGE)
+    assert any(len(point["sources"]) >= 2 for point in bridge["points"])
+    for point in bridge["points"]:
+        assert set(point["sources"]) <= set(bridge["articles"])
+        assert point["article_id"] == point["sources"][0]
+    shown = [p["text"] for section in data["sections"] for p in section["points"]]
+    words = [frozenset(content_stems(text, "english")) for text in shown]
+    for i, a in enumerate(words):
+        for b in words[i + 1:]:
+            assert overlap(a, b) < 0.6
+
+
+def test_without_clustering_each_article_stands_alone(tmp_path):
+    source = write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS)
+    data = generate(tmp_path, source, "--no-cluster")
+    assert all(len(story["articles"]) == 1 for story in data["stories"])
+    assert len(data["stories"]) == len(BRIDGE + OTHERS)
+
+
+def test_points_sent_yesterday_are_marked_earlier(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    yesterday = write_jsonl(tmp_path / "yesterday.jsonl", BRIDGE[:1])
+    assert main(["--quiet", "generate", str(yesterday), "--out", str(out),
+                 "--date", "2026-11-27"]) == 0
+    data = generate(tmp_path, write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS))
+    points = [p for section in data["sections"] for p in section["points"]]
+    earlier = [p for p in points if p["earlier"]]
+    assert earlier and all(p["earlier"] == "2026-11-27" for p in earlier)
+    monkeypatch.setenv("REPEATS", "drop")
+    dropped = generate(tmp_path, write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS))
+    texts = {p["text"] for s in dropped["sections"] for p in s["points"]}
+    assert not texts & {p["text"] for p in earlier}
+
+
+def test_an_actor_with_nothing_new_gets_one_line(tmp_path):
+    day = write_jsonl(tmp_path / "day.jsonl", OTHERS)
+    out = tmp_path / "out"
+    assert main(["--quiet", "generate", str(day), "--out", str(out), "--date", "2026-11-27"]) == 0
+    data = generate(tmp_path, day)
+    assert data["sections"] and all(s["nothing_new"] for s in data["sections"])
+    assert all(not s["points"] for s in data["sections"])
+    html = (out / f"briefing-{DATE}.html").read_text()
+    assert "Nothing new" in html
+
+
+def test_length_caps_list_what_was_left_out(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTORS_PER_BRIEFING", "1")
+    monkeypatch.setenv("POINTS_PER_ACTOR", "1")
+    data = generate(tmp_path, write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS))
+    shown = [p for section in data["sections"] for p in section["points"]]
+    assert len([s for s in data["sections"] if s["actor"]]) <= 1
+    assert all(len(s["points"]) <= 1 for s in data["sections"])
+    assert data["omitted_articles"]
+    html = (tmp_path / "out" / f"briefing-{DATE}.html").read_text()
+    assert f"{len(data['omitted_articles'])} more article" in html
+    assert len(shown) <= 2

@@ -1,0 +1,234 @@
+"""The summarize stage: key points best first, for every algorithm, offline."""
+
+from __future__ import annotations
+
+import nltk
+import pytest
+
+from briefing.models import Article, Document, Sentence
+from briefing.summarize import (
+    ALGORITHMS,
+    DEFAULT_ALGORITHM,
+    content_stems,
+    is_dangling,
+    jaccard,
+    summarize,
+)
+from briefing.text import to_document
+
+HARBOUR = Article(
+    id="harbour",
+    title="Council approves new harbour bridge after long debate",
+    text="\n\n".join(
+        [
+            "The city council approved a new bridge across the harbour on Tuesday "
+            "after a debate that lasted six hours.",
+            "The bridge will connect the old town with the growing eastern districts, "
+            "where thousands of new homes are planned. Engineers expect construction of "
+            "the harbour bridge to start next spring and to take three years.",
+            "He said the vote was a turning point for the city. However, opponents warned "
+            "that the cost of the bridge could rise well above the budget.",
+            "The mayor, Anna Berg, said the council had listened to residents on both sides "
+            "of the harbour. The project will cost about 120 million euros, paid mostly by "
+            "the national government.",
+            "Local shop owners in the old town welcomed the decision, saying more visitors "
+            "would cross the harbour. A group of residents plans to challenge the council's "
+            "approval of the bridge in court.",
+        ]
+    ),
+)
+
+# The most central sentences lean on what came before; three others read alone.
+DANGLING_CENTRAL = Article(
+    id="dangling",
+    title="Rail strike halts trains across the north",
+    text="\n\n".join(
+        [
+            "Rail workers in the north walked out on Monday, halting most trains "
+            "across the region.",
+            "They say the rail strike in the north will go on until the rail company "
+            "talks about pay for rail workers.",
+            "But the rail company said the rail strike by rail workers in the north "
+            "was unnecessary and talks on pay were planned.",
+            "Commuters crowded onto buses and roads as stations stood empty all day.",
+            "It is the third rail strike in the north this year, and rail workers warn "
+            "that more rail strikes may follow.",
+            "Union leaders will meet the transport minister in the capital on Friday.",
+        ]
+    ),
+)
+
+GERMAN = Article(
+    id="de",
+    title="Stadtrat beschließt neue Brücke über den Hafen",
+    text="\n\n".join(
+        [
+            "Der Stadtrat hat am Dienstag nach langer Debatte den Bau einer neuen Brücke "
+            "über den Hafen beschlossen.",
+            "Die Brücke soll die Altstadt mit den wachsenden östlichen Vierteln verbinden. "
+            "Er sagte, die Abstimmung über die Brücke sei ein Wendepunkt für die Stadt.",
+            "Die Bürgermeisterin Anna Berg erklärte, der Rat habe die Bewohner beider "
+            "Hafenseiten angehört. Aber Gegner warnten, die Kosten der Brücke könnten weit "
+            "über das Budget steigen.",
+            "Der Bau der Brücke soll im nächsten Frühjahr beginnen und drei Jahre dauern.",
+        ]
+    ),
+)
+
+
+def document_of(*sentences: str, title: str = "A short test article") -> Document:
+    """A Document whose sentences are given directly, one paragraph each."""
+    article = Article(id="made", title=title, text="\n\n".join(sentences))
+    return Document(
+        article=article,
+        sentences=tuple(Sentence(i, i, text) for i, text in enumerate(sentences)),
+    )
+
+
+@pytest.fixture(scope="module")
+def harbour() -> Document:
+    return to_document(HARBOUR)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_every_algorithm_returns_the_requested_number_of_points(harbour, algorithm):
+    for count in (1, 2, 3):
+        assert len(summarize(harbour, count, algorithm)) == count
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_points_come_best_first_with_non_increasing_scores(harbour, algorithm):
+    scores = [point.score for point in summarize(harbour, 5, algorithm)]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_each_point_is_the_sentence_at_its_index(harbour, algorithm):
+    by_index = {sentence.index: sentence.text for sentence in harbour.sentences}
+    points = summarize(harbour, 4, algorithm)
+    assert len({point.index for point in points}) == len(points)
+    for point in points:
+        assert point.article_id == "harbour"
+        assert point.text == by_index[point.index]
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_short_document_gives_fewer_points_and_empty_gives_none(algorithm):
+    short = document_of(
+        "The national library will open a new reading room for students in March.",
+        "The reading room will have space for two hundred students and stay open late.",
+    )
+    assert len(summarize(short, 3, algorithm)) == 2
+    assert summarize(document_of(), 3, algorithm) == []
+
+
+def test_unknown_algorithm_is_refused_with_the_choices_named(harbour):
+    with pytest.raises(ValueError) as refused:
+        summarize(harbour, 3, "magic")
+    for name in ALGORITHMS:
+        assert name in str(refused.value)
+
+
+def test_default_is_one_of_the_algorithms_and_lead_is_a_baseline():
+    assert DEFAULT_ALGORITHM in ALGORITHMS
+    assert {"lead", "lex-rank", "text-rank", "lsa", "luhn", "edmundson"} <= set(ALGORITHMS)
+    assert {"sum-basic", "kl", "reduction"} <= set(ALGORITHMS)
+
+
+def test_lead_picks_the_first_sentences_in_order(harbour):
+    points = summarize(harbour, 3, "lead")
+    assert [point.index for point in points] == [0, 1, 2]
+
+
+def test_default_never_picks_a_dangling_sentence_when_standalone_ones_remain():
+    document = to_document(DANGLING_CENTRAL)
+    central = summarize(document, 3, "reduction")
+    assert any(is_dangling(point.text) for point in central)  # the trap is real
+    texts = [point.text for point in summarize(document, 3)]
+    assert len(texts) == 3
+    assert not any(is_dangling(text) for text in texts), texts
+
+
+def test_default_picks_a_dangling_sentence_only_when_nothing_else_is_left():
+    document = document_of(
+        "The regional rail company cancelled every train on the coast line on Monday.",
+        "They said the cancellations would last until the weekend at the earliest.",
+    )
+    points = summarize(document, 2)
+    assert [point.index for point in points] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He told reporters the plan would go ahead next year.",
+        "But the union said the offer was far too low for its members.",
+        "However, the minister refused to comment on the report.",
+        "This is the third time the factory has closed this year.",
+        "Also, the airport will close its second runway for repairs.",
+        '"We will keep fighting until the very end of the season.',
+    ],
+)
+def test_sentences_leaning_on_earlier_ones_are_dangling(text):
+    assert is_dangling(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The city council approved a new bridge across the harbour on Tuesday.",
+        '"We will keep fighting until the very end," said coach Maria Lopez.',
+        "Theresa May said the vote would take place next week.",
+    ],
+)
+def test_sentences_that_read_alone_are_not_dangling(text):
+    assert not is_dangling(text)
+
+
+def test_default_never_returns_two_points_saying_the_same_thing():
+    document = document_of(
+        "The central bank raised its main interest rate to four percent on Thursday.",
+        "On Thursday the central bank raised its main interest rate to four percent.",
+        "The central bank raised the main interest rate to four percent on Thursday.",
+        "Economists had expected a smaller rise because inflation slowed in the autumn.",
+        "Mortgage lenders are expected to pass the higher costs on to borrowers soon.",
+    )
+    points = summarize(document, 3)
+    stems = [frozenset(content_stems(point.text, "english")) for point in points]
+    assert len(points) == 3
+    for i, first in enumerate(stems):
+        for second in stems[i + 1 :]:
+            assert jaccard(first, second) < 0.5
+
+
+def test_default_skips_byline_sized_sentences():
+    document = document_of(
+        "By Jane Smith.",
+        "Photo: Reuters.",
+        "The regional hospital opened a new children's ward with forty beds this week.",
+        "Doctors said the ward would cut waiting times for young patients in the region.",
+    )
+    assert {point.index for point in summarize(document, 2)} == {2, 3}
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_german_article_is_summarized_with_german_words(algorithm):
+    document = to_document(GERMAN, "german")
+    points = summarize(document, 2, algorithm, language="german")
+    assert len(points) == 2
+
+
+def test_default_on_german_skips_german_pronouns_and_connectives():
+    document = to_document(GERMAN, "german")
+    texts = [point.text for point in summarize(document, 3, language="german")]
+    assert not any(text.startswith(("Er ", "Aber ")) for text in texts), texts
+
+
+def test_language_without_stop_words_or_stemmer_still_works(harbour):
+    assert len(summarize(harbour, 2, language="esperanto")) == 2
+
+
+def test_no_algorithm_needs_downloaded_nltk_data(harbour, monkeypatch):
+    monkeypatch.setattr(nltk.data, "path", [])
+    for algorithm in ALGORITHMS:
+        assert len(summarize(harbour, 2, algorithm)) == 2
