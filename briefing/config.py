@@ -143,15 +143,6 @@ def _seconds(value: str) -> float:
     return number
 
 
-def _flag(value: str) -> bool:
-    value = value.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("", "0", "false", "no", "off"):
-        return False
-    raise ValueError("must be true or false")
-
-
 def _clock_time(value: str) -> str:
     """HH:MM on a 24-hour clock, kept as text: the form the schedule library takes."""
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
@@ -217,7 +208,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_TIMEOUT", "30", _seconds, "Seconds to wait for the server on each step."),
     Setting("SMTP_CA_FILE", "", _optional_path,
             "Extra CA certificates (PEM) to trust besides the system store."),
-    Setting("SMTP_ALLOW_INSECURE", "false", _flag,
+    Setting("SMTP_ALLOW_INSECURE", "false", _boolean,
             "Allow SMTP_SECURITY=none to a host that is not this machine."),
     Setting("BRIEFING_TIME", "07:00", _clock_time, "Daily send time, HH:MM, in BRIEFING_TIMEZONE."),
     Setting("BRIEFING_TIMEZONE", "", _timezone,
