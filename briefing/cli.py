@@ -11,12 +11,28 @@ import datetime as dt
 import json
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import summarize as summarizers
 from .config import ConfigError, load_config
-from .deliver import Outcome, SmtpSettings, delivery_settings
+from .deliver import (
+    ALREADY_SENT,
+    DRY_RUN,
+    FAILED,
+    SENT,
+    Busy,
+    DeliveryFailure,
+    Outcome,
+    SmtpSettings,
+    check_security,
+    delivery_settings,
+    flush_outbox,
+    locked,
+    send_day,
+)
+from .scheduler import Plan, build_scheduler, check, run_forever, stop_on_signals, today_in
 from .sources import UnusableInput, decode_text, parse_jsonl
 from .text import to_document
 
@@ -208,8 +224,6 @@ def _add_delivery_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _require_mail_settings(smtp: SmtpSettings, sender: str, recipients: tuple[str, ...]) -> None:
-    from .deliver import DeliveryFailure, check_security
-
     if not smtp.host:
         raise CommandError("SMTP_HOST is not set: nowhere to send the briefing "
                            "(see config.example.env; `generate` only writes files)")
@@ -233,8 +247,6 @@ def _briefing_bytes(args: argparse.Namespace, date: dt.date) -> bytes:
 
 def _report(outcome: Outcome) -> int:
     """One line per outcome (plus refused recipients); the exit code it deserves."""
-    from .deliver import ALREADY_SENT, DRY_RUN, FAILED, SENT
-
     date = outcome.date
     if outcome.status == SENT:
         print(f"Sent the briefing for {date}: {outcome.reply} ({outcome.message_id})")
@@ -259,9 +271,6 @@ def _report(outcome: Outcome) -> int:
 
 
 def run_send(args: argparse.Namespace) -> int:
-    from .deliver import Busy, flush_outbox, locked, send_day
-    from .scheduler import today_in
-
     config = args.config
     smtp, retry, state = delivery_settings(config)
     if not args.dry_run:
@@ -283,11 +292,6 @@ def _exit_code(codes: list[int]) -> int:
 
 
 def run_schedule(args: argparse.Namespace) -> int:
-    import threading
-
-    from .deliver import Busy, flush_outbox, locked, send_day
-    from .scheduler import Plan, build_scheduler, check, run_forever, stop_on_signals
-
     config = args.config
     smtp, retry, state = delivery_settings(config)
     _require_mail_settings(smtp, config.briefing_from, config.briefing_to)
