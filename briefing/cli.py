@@ -246,20 +246,24 @@ def _briefing_bytes(args: argparse.Namespace, date: dt.date) -> bytes:
 
 
 def _report(outcome: Outcome) -> int:
-    """One line per outcome (plus refused recipients); the exit code it deserves."""
+    """One line per outcome (plus refused recipients); the exit code it deserves.
+
+    Flushed at once: under systemd stdout is a pipe, and a day's result should
+    reach the journal when it happens.
+    """
     date = outcome.date
     if outcome.status == SENT:
-        print(f"Sent the briefing for {date}: {outcome.reply} ({outcome.message_id})")
+        print(f"Sent the briefing for {date}: {outcome.reply} ({outcome.message_id})", flush=True)
         for recipient, reply in outcome.refused.items():
             print(f"  refused by the server for {recipient}: {reply}", file=sys.stderr)
         return 0
     if outcome.status == ALREADY_SENT:
         print(f"The briefing for {date} was sent already ({outcome.reply or 'see the ledger'}); "
-              "--force sends it again.")
+              "--force sends it again.", flush=True)
         return 0
     if outcome.status == DRY_RUN:
         print(f"Dry run: the briefing for {date} is in the outbox at {outcome.path} "
-              f"({outcome.message_id}); nothing was sent.")
+              f"({outcome.message_id}); nothing was sent.", flush=True)
         return 0
     if outcome.status == FAILED:
         print(f"error: the briefing for {date} was refused: {outcome.reason}; "
