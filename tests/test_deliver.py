@@ -7,8 +7,11 @@ file written here; servers come from tests/mailservers.py.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import datetime as dt
 import email
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -28,7 +31,15 @@ from mailservers import (
 
 from briefing.cli import main
 from briefing.config import SETTINGS
-from briefing.deliver import RetryPolicy, StateDirs, backoff_delays, is_loopback, locked
+from briefing.deliver import (
+    RetryPolicy,
+    SmtpSettings,
+    StateDirs,
+    backoff_delays,
+    is_loopback,
+    locked,
+    send_day,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATE = "2026-11-28"
@@ -52,6 +63,10 @@ def isolated(tmp_path, monkeypatch):
         monkeypatch.delenv(setting.name, raising=False)
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "budget.txt").write_text(ARTICLE)
+MESSAGE = (
+    f"From: {SENDER}\r\nTo: {', '.join(READERS)}\r\nSubject: test\r\n"
+    "Message-ID: <briefing-2026-11-28-test@example.test>\r\n\r\nHello.\r\n"
+).encode()
 
 
 def settings(tmp_path: Path, port: int, **values: object) -> Path:
@@ -157,6 +172,17 @@ def test_untrusted_certificate_sends_nothing_and_keeps_the_message(tmp_path, cap
     [line] = errors(capsys)
     assert "certificate is not trusted" in line
     assert ("mismatch" in line) == trusted
+
+
+def test_server_without_starttls_gets_nothing_in_the_clear(tmp_path, capsys):
+    with mail_server() as (port, server):
+        env = settings(tmp_path, port, SMTP_SECURITY="starttls",
+                       SMTP_USERNAME=USERNAME, SMTP_PASSWORD=PASSWORD)
+        assert send(env) == 1
+    assert server.deliveries == []
+    assert QUEUED.exists() and not ledger()
+    [line] = errors(capsys)
+    assert "does not offer STARTTLS" in line
 
 
 def test_wrong_password_is_refused_for_good_and_set_aside(tmp_path, capsys):
@@ -373,6 +399,24 @@ def test_password_never_appears_in_debug_logs_or_output(tmp_path, capfd):
     for secret in (PASSWORD, base64.b64encode(plain).decode(),
                    base64.b64encode(PASSWORD.encode()).decode()):
         assert secret not in logged
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "wrong-" + PASSWORD])
+def test_password_is_in_no_log_record_at_debug_level(tmp_path, caplog, password):
+    certificates = make_certificates(tmp_path)
+    state = StateDirs(tmp_path / "state")
+    smtp = SmtpSettings(HOST, 0, "starttls", USERNAME, password, timeout=2,
+                        ca_file=certificates.ca_file)
+    caplog.set_level(logging.DEBUG)  # every logger, ours, smtplib's and the server's
+    with mail_server(starttls=certificates.server_context) as (port, _):
+        smtp = dataclasses.replace(smtp, port=port)
+        outcome = send_day(state, dt.date(2026, 11, 28), lambda: MESSAGE, smtp)
+    assert outcome.status == ("sent" if password == PASSWORD else "failed")
+    assert any(r.name.startswith("briefing") and r.levelno == logging.DEBUG
+               for r in caplog.records)
+    text = caplog.text + "".join(repr(r.args) + repr(r.__dict__) for r in caplog.records)
+    for secret in (password, base64.b64encode(f"\0{USERNAME}\0{password}".encode()).decode()):
+        assert secret not in text
 
 
 def test_backoff_doubles_with_jitter_and_is_capped():

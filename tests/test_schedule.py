@@ -169,14 +169,15 @@ def test_send_time_inside_the_changing_hour_sends_exactly_once(tmp_path, start_u
     assert sender.dates == [change_day]
 
 
-def test_failing_job_is_logged_and_the_loop_goes_on_until_sigterm(tmp_path, caplog):
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_failing_job_is_logged_and_the_loop_goes_on_until_stopped(tmp_path, caplog, stop_signal):
     calls: list[str] = []
 
     def job() -> None:
         calls.append("run")
         if len(calls) == 1:
             raise RuntimeError("generation broke")
-        os.kill(os.getpid(), signal.SIGTERM)  # arrives mid-job
+        os.kill(os.getpid(), stop_signal)  # arrives mid-job
         calls.append("finished")  # ... and the job still completes
 
     caplog.set_level(logging.INFO)
@@ -186,6 +187,7 @@ def test_failing_job_is_logged_and_the_loop_goes_on_until_sigterm(tmp_path, capl
             run_forever(scheduler, PLAN, job, stop, nap=clock.shift)
     assert calls == ["run", "run", "finished"]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     messages = [record.getMessage() for record in caplog.records]
     assert "the briefing job failed; the schedule goes on" in messages
     assert "next briefing at 2026-11-27 07:00+01:00" in messages
