@@ -119,7 +119,8 @@ class FaultServer:
 
     A fault is (stage, action): stage is "greeting", "mail", "rcpt" or "data";
     action is a reply line such as "451 4.3.0 try later", "drop" (close the
-    connection there; at "data" after the first line of the message) or
+    connection there; at "data" after the first line of the message),
+    "lose-reply" (at "data": keep the message, hang up before the 250) or
     "silent" (say nothing until the client gives up).
     """
 
@@ -179,6 +180,9 @@ class _FaultHandler(socketserver.StreamRequestHandler):
                     self.rfile.readline()  # one line of the message, then hang up
                     return
                 data = self.read_data()
+                if fault == ("data", "lose-reply"):  # took it, then hung up before the 250
+                    script.deliveries.append(Delivery(sender, recipients, data))
+                    return
                 if fault and fault[0] == "data":
                     if not at("data", ""):
                         return

@@ -244,6 +244,16 @@ def test_passing_fault_is_retried_and_delivered_once(tmp_path, fault):
     assert_delivered_once(server.deliveries)
 
 
+def test_reply_lost_after_the_message_is_the_one_documented_duplicate(tmp_path):
+    """The server kept it but the 250 never came: no client can know, so it is sent again,
+    with the same Message-ID for receiving systems to recognise the copy."""
+    with fault_server(("data", "lose-reply")) as server:
+        assert send(settings(tmp_path, server.port)) == 0
+    first, second = server.deliveries
+    assert message_id(first.data) == message_id(second.data) == ledger()[DATE]["message_id"]
+    assert not QUEUED.exists()
+
+
 LASTING_FAULTS = {
     "550-after-data": ("data", "550 5.7.1 message rejected as spam"),
     "552-after-data": ("data", "552 5.3.4 message too big"),
