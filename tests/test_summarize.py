@@ -167,10 +167,16 @@ def test_default_picks_a_dangling_sentence_only_when_nothing_else_is_left():
         "This is the third time the factory has closed this year.",
         "Also, the airport will close its second runway for repairs.",
         '"We will keep fighting until the very end of the season.',
+        '"We will keep fighting until the very end," he said.',
     ],
 )
 def test_sentences_leaning_on_earlier_ones_are_dangling(text):
     assert is_dangling(text)
+
+
+def test_quotes_need_a_named_speaker_in_german_too():
+    assert is_dangling("„Wir kämpfen bis zum Ende“, sagte er.", "german")
+    assert not is_dangling("„Wir kämpfen bis zum Ende“, sagte Trainerin Maria Lopez.", "german")
 
 
 @pytest.mark.parametrize(
