@@ -9,6 +9,8 @@ tokenizer, so nothing ever needs downloadable NLTK data.
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
@@ -215,8 +217,13 @@ def sumy_ratings(summarizer: object, sumy_document: ObjectDocumentModel) -> list
 
     summarizer._get_best_sentences = capture  # type: ignore[attr-defined]
     sentences = sumy_document.sentences
-    summarizer(sumy_document, len(sentences))  # type: ignore[operator]
-    return captured if len(captured) == len(sentences) else [0.0] * len(sentences)
+    with warnings.catch_warnings():
+        # LexRank divides by zero on a document without content words: NaN, rated 0 below.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        summarizer(sumy_document, len(sentences))  # type: ignore[operator]
+    if len(captured) != len(sentences):  # sumy returned early: nothing to rate
+        return [0.0] * len(sentences)
+    return [value if math.isfinite(value) else 0.0 for value in captured]
 
 
 def _edmundson(document: Document, language: str) -> EdmundsonSummarizer:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import nltk
 import pytest
 
@@ -120,6 +122,16 @@ def test_short_document_gives_fewer_points_and_empty_gives_none(algorithm):
     )
     assert len(summarize(short, 3, algorithm)) == 2
     assert summarize(document_of(), 3, algorithm) == []
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_scores_are_finite_even_without_content_words(algorithm):
+    empty_of_content = document_of(
+        "It is what it is and so it was, and so it will be.",
+        "It was what it was, and so it is and so it will be.",
+    )
+    points = summarize(empty_of_content, 2, algorithm)
+    assert points and all(math.isfinite(point.score) for point in points)
 
 
 def test_unknown_algorithm_is_refused_with_the_choices_named(harbour):
