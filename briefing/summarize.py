@@ -5,6 +5,12 @@ table (`_CHOOSERS`), as sumy does: a chooser takes a Document, a count and a
 language and returns `(position, score)` pairs, best first. The sumy
 algorithms are run on a sumy document model built from our own sentences and
 tokenizer, so nothing ever needs downloadable NLTK data.
+
+Our default, "briefing", scores each sentence by how much of it the rest of
+the article repeats (centrality), its position (lead bias), the title words
+it repeats and its length, then picks greedily: sentences a reader can use
+alone before any that open with "He", "But" or an unattributed quote, and
+never two points that share most of their words.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from sumy.summarizers.luhn import LuhnSummarizer
 from sumy.summarizers.reduction import ReductionSummarizer
 from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
-from sumy.utils import get_stop_words
+from sumy.utils import get_stop_words, normalize_language
 
 from .models import Document, KeyPoint
 from .sentences import Tokenizer, split_words
@@ -129,7 +135,7 @@ def is_dangling(text: str, language: str = "english") -> bool:
     words = split_words(stripped, language)
     if not words:
         return False
-    openers = _DANGLING_OPENERS.get(language, frozenset())
+    openers = _openers(language)
     if stripped[0] in _CLOSING_QUOTES:
         attribution = _after_quote(stripped, _CLOSING_QUOTES[stripped[0]])
         said = [word.lower() for word in split_words(attribution, language)]
@@ -137,6 +143,12 @@ def is_dangling(text: str, language: str = "english") -> bool:
         named = not openers.intersection(said[:3])
         return not (named and _SPEECH_VERBS.intersection(said))
     return words[0].lower() in openers
+
+
+@cache
+def _openers(language: str) -> frozenset[str]:
+    """Dangling first words of `language` ("en" and "English" find "english")."""
+    return _DANGLING_OPENERS.get(normalize_language(language).lower(), frozenset())
 
 
 def _after_quote(text: str, closers: str) -> str:
@@ -269,6 +281,7 @@ CENTRALITY_LENGTH_POWER = 0.4  # 0 favours long sentences, 1 favours dense short
 POSITION_WEIGHT = 0.25  # lead bias: the first sentence gets this much, the n-th 1/n of it
 TITLE_WEIGHT = 0.05  # share of the title's words a sentence repeats
 FULL_LENGTH = 15  # words; shorter sentences lose score in proportion
+REDUNDANT = 0.5  # word overlap (Jaccard) from which two points say the same thing
 
 
 def centrality(stems: Sequence[Sequence[str]]) -> list[float]:
@@ -351,9 +364,6 @@ def select_points(
         if all(jaccard(stem_sets[i], stem_sets[j]) < REDUNDANT for j in chosen):
             chosen.append(i)
     return _non_increasing([(i, scores[i]) for i in chosen])
-
-
-REDUNDANT = 0.5  # word-overlap (Jaccard) above which two points say the same thing
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
