@@ -7,6 +7,7 @@ import math
 import nltk
 import pytest
 
+from briefing import summarize as summarize_module
 from briefing.models import Article, Document, Sentence
 from briefing.summarize import (
     ALGORITHMS,
@@ -248,5 +249,7 @@ def test_language_without_stop_words_or_stemmer_still_works(harbour):
 
 def test_no_algorithm_needs_downloaded_nltk_data(harbour, monkeypatch):
     monkeypatch.setattr(nltk.data, "path", [])
+    for cached in (summarize_module.stemmer, summarize_module.stop_words, summarize_module._stem):
+        cached.cache_clear()  # build stemmers and stop words again, without the data path
     for algorithm in ALGORITHMS:
         assert len(summarize(harbour, 2, algorithm)) == 2
