@@ -10,8 +10,9 @@ Markdown table, one row per algorithm:
 - ROUGE-1/2 recall of the best-first points concatenated and cut to 75 words,
   which compares algorithms at an equal length;
 - the share of points that start with an unattributed pronoun or connective;
-- milliseconds per article for `summarize` alone (after splitting), timed in
-  one process per algorithm, algorithms spread over the CPU cores.
+- milliseconds per article for `summarize` alone (after splitting): CPU time
+  of the one process running that algorithm, so other load on the machine
+  does not inflate it; algorithms are spread over the CPU cores.
 """
 
 from __future__ import annotations
@@ -79,9 +80,9 @@ def evaluate(algorithm: str, pairs: list[tuple[Document, str]], language: str) -
     r1, r2, rl, words, b1, b2, dangling = [], [], [], [], [], [], []
     elapsed = 0.0
     for document, reference in pairs:
-        start = time.perf_counter()
+        start = time.process_time()
         points = summarize(document, POINTS, algorithm, language)
-        elapsed += time.perf_counter() - start
+        elapsed += time.process_time() - start
         text = " ".join(point.text for point in points)
         scores = scorer.score(reference, text)
         r1.append(scores["rouge1"].fmeasure)

@@ -11,11 +11,28 @@ import datetime as dt
 import json
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import summarize as summarizers
 from .config import ConfigError, load_config
+from .deliver import (
+    ALREADY_SENT,
+    DRY_RUN,
+    FAILED,
+    SENT,
+    Busy,
+    DeliveryFailure,
+    Outcome,
+    SmtpSettings,
+    check_security,
+    delivery_settings,
+    flush_outbox,
+    locked,
+    send_day,
+)
+from .scheduler import Plan, build_scheduler, check, run_forever, stop_on_signals, today_in
 from .sources import UnusableInput, decode_text, parse_jsonl
 from .text import to_document
 
@@ -94,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.set_defaults(handler=run_summarize)
 
     _add_preview_command(commands)
+    _add_delivery_commands(commands)
     return parser
 
 
@@ -285,6 +303,141 @@ def run_preview(args: argparse.Namespace) -> int:
         print("Preview stopped.", flush=True)
     finally:
         server.server_close()
+    return 0
+
+
+# --- delivery: `send` and `schedule` ------------------------------------------
+
+EX_TEMPFAIL = 75  # sysexits.h: try again later; the message waits in the outbox
+
+
+def _add_delivery_commands(commands: argparse._SubParsersAction) -> None:
+    send = commands.add_parser(
+        "send", help="e-mail a day's briefing once (outbox, ledger, retries)",
+        description="Build the day's briefing, put it in the outbox and send it through "
+        "SMTP_HOST; retry messages left in the outbox by earlier runs. A date in the "
+        "sent ledger is not sent again without --force. Exit 0 when sent, 75 when kept "
+        "in the outbox for a later run, 1 on a refusal or a setup problem.",
+    )
+    send.add_argument("--date", type=_date,
+                      help="briefing date, YYYY-MM-DD (default: today in BRIEFING_TIMEZONE)")
+    send.add_argument("--force", action="store_true",
+                      help="send even if the ledger says this date was sent")
+    send.add_argument("--dry-run", action="store_true",
+                      help="build and write the outbox file; connect to nothing")
+    send.set_defaults(handler=run_send)
+
+    plan = commands.add_parser(
+        "schedule", help="stay running and send each day's briefing at BRIEFING_TIME",
+        description="Send today's briefing daily at BRIEFING_TIME in BRIEFING_TIMEZONE, "
+        "catch up on a missed one after sleep or restart, and retry the outbox every "
+        "SCHEDULE_CHECK_MINUTES. Stops cleanly on SIGTERM or Ctrl-C.",
+    )
+    plan.add_argument("--once", action="store_true",
+                      help="run one due check and exit (for cron)")
+    plan.set_defaults(handler=run_schedule)
+
+
+def _require_mail_settings(smtp: SmtpSettings, sender: str, recipients: tuple[str, ...]) -> None:
+    if not smtp.host:
+        raise CommandError("SMTP_HOST is not set: nowhere to send the briefing "
+                           "(see config.example.env; `generate` only writes files)")
+    if not sender or not recipients:
+        raise CommandError("BRIEFING_FROM and BRIEFING_TO must be set to send the briefing")
+    try:
+        check_security(smtp)
+    except DeliveryFailure as failure:
+        raise CommandError(failure.reason) from None
+
+
+def _briefing_bytes(args: argparse.Namespace, date: dt.date) -> bytes:
+    """Generate the day's briefing (its files too) and return the message to queue."""
+    from .pipeline import generate
+
+    edition = generate(args.config, date)
+    if not edition.briefing.articles:
+        raise CommandError(f"no usable articles for {date}: nothing to send")
+    return edition.message.as_bytes()
+
+
+def _report(outcome: Outcome) -> int:
+    """One line per outcome (plus refused recipients); the exit code it deserves.
+
+    Flushed at once: under systemd stdout is a pipe, and a day's result should
+    reach the journal when it happens.
+    """
+    date = outcome.date
+    if outcome.status == SENT:
+        print(f"Sent the briefing for {date}: {outcome.reply} ({outcome.message_id})", flush=True)
+        for recipient, reply in outcome.refused.items():
+            print(f"  refused by the server for {recipient}: {reply}", file=sys.stderr)
+        return 0
+    if outcome.status == ALREADY_SENT:
+        print(f"The briefing for {date} was sent already ({outcome.reply or 'see the ledger'}); "
+              "--force sends it again.", flush=True)
+        return 0
+    if outcome.status == DRY_RUN:
+        print(f"Dry run: the briefing for {date} is in the outbox at {outcome.path} "
+              f"({outcome.message_id}); nothing was sent.", flush=True)
+        return 0
+    if outcome.status == FAILED:
+        print(f"error: the briefing for {date} was refused: {outcome.reason}; "
+              f"set aside in {outcome.path}", file=sys.stderr)
+        return 1
+    print(f"error: the briefing for {date} was not sent: {outcome.reason}; it stays in "
+          f"{outcome.path} for the next run", file=sys.stderr)
+    return EX_TEMPFAIL if outcome.transient else 1
+
+
+def run_send(args: argparse.Namespace) -> int:
+    config = args.config
+    smtp, retry, state = delivery_settings(config)
+    if not args.dry_run:
+        _require_mail_settings(smtp, config.briefing_from, config.briefing_to)
+    date = args.date or today_in(config.briefing_timezone)
+    try:
+        with locked(state):
+            outcomes = [] if args.dry_run else flush_outbox(state, smtp, retry, skip={date})
+            outcomes.append(send_day(state, date, lambda: _briefing_bytes(args, date), smtp,
+                                     retry, force=args.force, dry_run=args.dry_run))
+    except Busy as busy:
+        raise CommandError(str(busy)) from None
+    return _exit_code([_report(outcome) for outcome in outcomes])
+
+
+def _exit_code(codes: list[int]) -> int:
+    """A refusal (1) outranks a message kept for later (75), which outranks success."""
+    return 1 if 1 in codes else EX_TEMPFAIL if EX_TEMPFAIL in codes else 0
+
+
+def run_schedule(args: argparse.Namespace) -> int:
+    config = args.config
+    smtp, retry, state = delivery_settings(config)
+    _require_mail_settings(smtp, config.briefing_from, config.briefing_to)
+    plan = Plan(config.briefing_time, config.briefing_timezone, config.schedule_check_minutes)
+
+    def due_check() -> int:
+        try:
+            with locked(state):
+                outcomes = check(
+                    plan, state,
+                    send_today=lambda date: send_day(
+                        state, date, lambda: _briefing_bytes(args, date), smtp, retry),
+                    flush=lambda: flush_outbox(state, smtp, retry),
+                )
+        except Busy as busy:
+            log.warning("%s; skipping this check", busy)
+            return 0
+        return _exit_code([_report(outcome) for outcome in outcomes])
+
+    if args.once:
+        return due_check()
+    log.info("sending the briefing daily at %s %s to %s via %s:%d", plan.at,
+             plan.timezone or "(machine's time zone)", ", ".join(config.briefing_to),
+             smtp.host, smtp.port)
+    scheduler = build_scheduler(plan, due_check)
+    with stop_on_signals(threading.Event()) as stop:
+        run_forever(scheduler, plan, due_check, stop)
     return 0
 
 

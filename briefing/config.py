@@ -137,6 +137,45 @@ def _urls(value: str) -> tuple[str, ...]:
     return urls
 
 
+# --- delivery settings' parsers ---------------------------------------------
+
+
+def _port(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= 65535:
+        raise ValueError("must be a port number, 1 to 65535")
+    return number
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if not number >= 0:
+        raise ValueError("must be a number of seconds, 0 or more")
+    return number
+
+
+def _clock_time(value: str) -> str:
+    """HH:MM on a 24-hour clock, kept as text: the form the schedule library takes."""
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+    if not match:
+        raise ValueError("must be a time like 07:00 (24-hour HH:MM)")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def _timezone(value: str) -> str | None:
+    """An IANA zone name, checked against pytz (which the schedule library uses)."""
+    import pytz
+
+    value = value.strip()
+    if not value:
+        return None  # the machine's own zone
+    try:
+        pytz.timezone(value)
+    except pytz.UnknownTimeZoneError:
+        raise ValueError("is not an IANA time zone name like Europe/Berlin") from None
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("BRIEFING_INPUTS", "seeds", _paths,
             "Files or folders of articles (.txt .md .html .jsonl), comma-separated."),
@@ -176,8 +215,6 @@ SETTINGS: tuple[Setting, ...] = (
             "File of feed URLs, one a line (# comments), or an OPML export."),
     Setting("URLS", "", _urls, "Article page URLs, comma-separated."),
     Setting("URLS_FILE", "", _optional_path, "File of article page URLs, one a line."),
-    Setting("STATE_DIR", "", _optional_path,
-            "Last-briefing time and HTTP cache; empty means OUTPUT_DIR/state."),
     Setting("FETCH_TIMEOUT", "20", _positive_float,
             "Seconds before a feed or page fetch gives up."),
     Setting("FETCH_MAX_BYTES", "10000000", _positive_int,
@@ -187,6 +224,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FETCH_PER_HOST", "2", _positive_int, "Fetches in parallel to any one host."),
     Setting("USER_AGENT", "briefing/0.1 (daily news briefing)",
             _text, "User-Agent header sent with every fetch."),
+
+
+    # --- delivery: `send` and `schedule` ---
+    Setting("SMTP_HOST", "", _text, "Mail server to send through; empty means not configured."),
+    Setting("SMTP_PORT", "587", _port, "Mail server port: 587 for starttls, 465 for ssl."),
+    Setting("SMTP_SECURITY", "starttls", _choice("starttls", "ssl", "none"),
+            "starttls, ssl, or none (refused for non-loopback hosts unless allowed)."),
+    Setting("SMTP_USERNAME", "", _text, "Login name; empty means no AUTH."),
+    Setting("SMTP_PASSWORD", "", _text, "Login password; never printed or logged.", secret=True),
+    Setting("SMTP_TIMEOUT", "30", _seconds, "Seconds to wait for the server on each step."),
+    Setting("SMTP_CA_FILE", "", _optional_path,
+            "Extra CA certificates (PEM) to trust besides the system store."),
+    Setting("SMTP_ALLOW_INSECURE", "false", _boolean,
+            "Allow SMTP_SECURITY=none to a host that is not this machine."),
+    Setting("BRIEFING_TIME", "07:00", _clock_time, "Daily send time, HH:MM, in BRIEFING_TIMEZONE."),
+    Setting("BRIEFING_TIMEZONE", "", _timezone,
+            "IANA zone of BRIEFING_TIME, e.g. Europe/Berlin; empty means the machine's."),
+    Setting("BRIEFING_STATE_DIR", "", _optional_path,
+            "Outbox, sent archive, failed folder and ledger; empty means OUTPUT_DIR/state."),
+    Setting("SEND_ATTEMPTS", "5", _positive_int, "Tries per run before leaving it for the next."),
+    Setting("SEND_BACKOFF", "2", _seconds, "Seconds before the second try; doubles each time."),
+    Setting("SEND_BACKOFF_MAX", "300", _seconds, "Longest wait between two tries, in seconds."),
+    Setting("SCHEDULE_CHECK_MINUTES", "15", _positive_int,
+            "How often `schedule` checks for a missed briefing and retries the outbox."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -590,7 +590,7 @@ def collect(
     if not sources and not problems:
         return None
     now = now or dt.datetime.now(dt.UTC)
-    state_dir = config.state_dir or (out_dir or config.output_dir) / "state"
+    state_dir = config.briefing_state_dir or (out_dir or config.output_dir) / "state"
     start = since or window_start(state_dir, now)
     for problem in problems:
         log.warning("skipped %s: %s", problem.source, problem.reason)

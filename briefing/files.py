@@ -57,3 +57,13 @@ def write_briefing(rendered: Rendered, message: EmailMessage, out_dir: Path) -> 
     write_atomic(paths["json"], data.encode("utf-8"))
     write_atomic(paths["eml"], message.as_bytes())
     return paths
+
+
+def move_into(path: Path, folder: Path) -> Path:
+    """Move a file into `folder` (same file system) in one step, and make the move durable."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    os.replace(path, target)
+    _fsync_directory(folder)
+    _fsync_directory(path.parent)
+    return target

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import nltk
 import pytest
 
+from briefing import summarize as summarize_module
 from briefing.models import Article, Document, Sentence
 from briefing.summarize import (
     ALGORITHMS,
@@ -122,6 +125,16 @@ def test_short_document_gives_fewer_points_and_empty_gives_none(algorithm):
     assert summarize(document_of(), 3, algorithm) == []
 
 
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_scores_are_finite_even_without_content_words(algorithm):
+    empty_of_content = document_of(
+        "It is what it is and so it was, and so it will be.",
+        "It was what it was, and so it is and so it will be.",
+    )
+    points = summarize(empty_of_content, 2, algorithm)
+    assert points and all(math.isfinite(point.score) for point in points)
+
+
 def test_unknown_algorithm_is_refused_with_the_choices_named(harbour):
     with pytest.raises(ValueError) as refused:
         summarize(harbour, 3, "magic")
@@ -167,10 +180,16 @@ def test_default_picks_a_dangling_sentence_only_when_nothing_else_is_left():
         "This is the third time the factory has closed this year.",
         "Also, the airport will close its second runway for repairs.",
         '"We will keep fighting until the very end of the season.',
+        '"We will keep fighting until the very end," he said.',
     ],
 )
 def test_sentences_leaning_on_earlier_ones_are_dangling(text):
     assert is_dangling(text)
+
+
+def test_quotes_need_a_named_speaker_in_german_too():
+    assert is_dangling("„Wir kämpfen bis zum Ende“, sagte er.", "german")
+    assert not is_dangling("„Wir kämpfen bis zum Ende“, sagte Trainerin Maria Lopez.", "german")
 
 
 @pytest.mark.parametrize(
@@ -230,5 +249,7 @@ def test_language_without_stop_words_or_stemmer_still_works(harbour):
 
 def test_no_algorithm_needs_downloaded_nltk_data(harbour, monkeypatch):
     monkeypatch.setattr(nltk.data, "path", [])
+    for cached in (summarize_module.stemmer, summarize_module.stop_words, summarize_module._stem):
+        cached.cache_clear()  # build stemmers and stop words again, without the data path
     for algorithm in ALGORITHMS:
         assert len(summarize(harbour, 2, algorithm)) == 2

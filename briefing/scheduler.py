@@ -1,0 +1,161 @@
+"""The clock: when a day's briefing is due, and the loop that sends it daily.
+
+The `schedule` library fires a daily job at BRIEFING_TIME in BRIEFING_TIMEZONE
+(through pytz, so the wall-clock time holds across daylight-saving changes)
+and a check job every SCHEDULE_CHECK_MINUTES. Both run the same due check,
+which asks the ledger rather than trusting the timer: whatever the clock did
+(a laptop asleep at 07:00, a restart at noon, a DST jump) today's briefing is
+sent once it is due and is not sent again, and the outbox is retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytz
+import schedule
+
+from .deliver import Outcome, StateDirs, has_failed, is_sent
+
+log = logging.getLogger(__name__)
+
+MAX_NAP_SECONDS = 60.0  # the loop looks at the wall clock at least this often
+
+
+@dataclass(frozen=True)
+class Plan:
+    """When the briefing goes out: a wall-clock time in a zone (None: the machine's)."""
+
+    at: str = "07:00"  # HH:MM
+    timezone: str | None = None
+    check_minutes: int = 15
+
+
+def now_in(timezone: str | None) -> dt.datetime:
+    """The current time, aware, in the plan's zone or the machine's."""
+    if timezone:
+        return dt.datetime.now(pytz.timezone(timezone))
+    return dt.datetime.now().astimezone()
+
+
+def today_in(timezone: str | None) -> dt.date:
+    """Today's date where the reader lives, which is not always the machine's."""
+    return now_in(timezone).date()
+
+
+def due_date(now: dt.datetime, at: str) -> dt.date | None:
+    """The date whose briefing is due at `now` (local), or None before the send time."""
+    hour, minute = (int(part) for part in at.split(":"))
+    return now.date() if now.time() >= dt.time(hour, minute) else None
+
+
+def is_settled(state: StateDirs, date: dt.date) -> bool:
+    """Sent, set aside after a refusal, or already queued: nothing new to build."""
+    return (is_sent(state, date) or has_failed(state, date)
+            or state.queued(date).exists())
+
+
+def check(
+    plan: Plan,
+    state: StateDirs,
+    send_today: Callable[[dt.date], Outcome],
+    flush: Callable[[], list[Outcome]],
+    now: dt.datetime | None = None,
+) -> list[Outcome]:
+    """One due check: retry the outbox, then send today's briefing if due and not settled."""
+    outcomes = flush()
+    now = now or now_in(plan.timezone)
+    date = due_date(now, plan.at)
+    if date is None:
+        log.debug("not due yet: %s is before %s", now.strftime("%H:%M"), plan.at)
+    elif is_settled(state, date):
+        log.debug("briefing %s is settled already", date)
+    else:
+        outcomes.append(send_today(date))
+    return outcomes
+
+
+def guarded(job: Callable[[], Any]) -> Callable[[], None]:
+    """Log a failing job and return, so that the loop and the timer go on.
+
+    The schedule library does not reschedule a job that raised.
+    """
+
+    def run() -> None:
+        try:
+            job()
+        except Exception:
+            log.exception("the briefing job failed; the schedule goes on")
+
+    run.__name__ = getattr(job, "__name__", "briefing_job")
+    return run
+
+
+def build_scheduler(plan: Plan, job: Callable[[], Any]) -> schedule.Scheduler:
+    """A daily job at the plan's time and zone, and a periodic check for catch-up and retries."""
+    scheduler = schedule.Scheduler()
+    safe = guarded(job)
+    scheduler.every().day.at(plan.at, plan.timezone).do(safe).tag("daily")
+    scheduler.every(plan.check_minutes).minutes.do(safe).tag("check")
+    return scheduler
+
+
+def next_send(scheduler: schedule.Scheduler, plan: Plan) -> dt.datetime | None:
+    """When the daily job fires next, in the plan's zone."""
+    moment = scheduler.get_next_run("daily")  # naive, the machine's local time
+    if moment is None:
+        return None
+    moment = moment.astimezone()
+    return moment.astimezone(pytz.timezone(plan.timezone)) if plan.timezone else moment
+
+
+def run_forever(
+    scheduler: schedule.Scheduler,
+    plan: Plan,
+    job: Callable[[], Any],
+    stop: threading.Event,
+    nap: Callable[[float], Any] | None = None,
+) -> None:
+    """Check once at start (catch-up after a restart), then run due jobs until `stop` is set.
+
+    Naps are short so that a machine waking from suspend notices the time
+    within a minute; `stop` is only looked at between jobs, never inside one.
+    """
+    nap = nap or stop.wait
+    guarded(job)()
+    announced = None
+    while not stop.is_set():
+        scheduler.run_pending()
+        upcoming = next_send(scheduler, plan)
+        if upcoming != announced:
+            log.info("next briefing at %s", upcoming.isoformat(" ", "minutes")
+                     if upcoming else "never")
+            announced = upcoming
+        if stop.is_set():
+            break
+        idle = scheduler.idle_seconds
+        nap(min(max(idle if idle is not None else MAX_NAP_SECONDS, 0.0), MAX_NAP_SECONDS))
+    log.info("schedule stopped")
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
+    """SIGTERM and Ctrl-C set `stop` instead of killing a send halfway; restored on exit."""
+
+    def handler(signum: int, frame: object) -> None:
+        log.info("%s received: stopping after the current job", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
