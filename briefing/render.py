@@ -116,8 +116,21 @@ def template_context(briefing: Briefing, subject: str, language: str = "en") -> 
         "point_count": sum(len(section["points"]) for section in sections),
         "story_count": len(briefing.stories),
         "omitted": [_article_view(articles[i], numbers[i]) for i in briefing.omitted],
-        "problems": [{"source": p.source, "reason": p.reason} for p in briefing.problems],
+        "problems": [
+            {"source": shown_source(p.source), "reason": p.reason} for p in briefing.problems
+        ],
     }
+
+
+def shown_source(source: str) -> str:
+    """A failed input as readers see it: URLs whole, local paths without the folders.
+
+    The e-mail goes to other people; where the files sit on this machine is
+    none of their business (the log and the JSON keep the full path).
+    """
+    if "://" in source:
+        return source
+    return Path(source).name or source
 
 
 def top_line(briefing: Briefing) -> str:
