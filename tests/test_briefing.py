@@ -136,6 +136,7 @@ def test_bad_inputs_are_reported_and_the_rest_still_make_the_briefing(tmp_path):
     assert "<script" not in html and "onmouseover" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html  # shown as text, escaped
     assert "empty.txt" in html  # the footer names what was left out
+    assert str(inputs) not in html  # by file name: readers need not see our folders
 
 
 def test_nothing_usable_is_an_error_with_one_line(tmp_path, capsys):
