@@ -1,8 +1,40 @@
-"""Shared test setup: make the repository importable without installing it."""
+"""Shared test setup: the repository importable without installing it, and every test isolated.
+
+Each test runs in its own empty folder (so no developer `.env` is read), with
+none of our settings and no proxy inherited from the environment: loopback
+traffic must go straight to the servers the tests start.
+"""
 
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from briefing.config import SETTINGS  # noqa: E402  (needs the path above)
+
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                   "ALL_PROXY")
+
+# A small article written for the tests.
+BUDGET = (
+    "Council passes budget\n\n"
+    "The city council of Riverton approved a new budget on Monday after a long debate "
+    "about schools and roads.\n\n"
+    "Mayor Jane Doe said the plan would cut costs by ten percent across all departments. "
+    "Opposition leader Tom Baker called the cuts reckless and promised to fight them.\n\n"
+    "The budget takes effect in January, officials said."
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """An empty working folder, default settings, no proxy."""
+    monkeypatch.chdir(tmp_path)
+    for setting in SETTINGS:
+        monkeypatch.delenv(setting.name, raising=False)
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)

@@ -10,6 +10,7 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from conftest import BUDGET
 
 from briefing.cli import main
 from briefing.summarize import ALGORITHMS
@@ -18,25 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DATE = "2026-11-28"
 FURNITURE = ("Spread the love", "Like it?", "Share with your friends")
-
-BUDGET = (
-    "Council passes budget\n\n"
-    "The city council of Riverton approved a new budget on Monday after a long debate "
-    "about schools and roads.\n\n"
-    "Mayor Jane Doe said the plan would cut costs by ten percent across all departments. "
-    "Opposition leader Tom Baker called the cuts reckless and promised to fight them.\n\n"
-    "The budget takes effect in January, officials said."
-)
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """No developer .env or settings leak into a test."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("BRIEFING_INPUTS", "OUTPUT_DIR", "ALGORITHM", "POINTS", "BRIEFING_SUBJECT",
-                 "BRIEFING_FROM", "BRIEFING_TO", "TEMPLATES_DIR", "LANGUAGE", "LOG_LEVEL"):
-        monkeypatch.delenv(name, raising=False)
-
 
 def generate(*args: str) -> int:
     return main(["--quiet", "generate", *args, "--date", DATE])

@@ -19,6 +19,7 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from conftest import BUDGET
 from mailservers import (
     HOST,
     PASSWORD,
@@ -30,7 +31,6 @@ from mailservers import (
 )
 
 from briefing.cli import main
-from briefing.config import SETTINGS
 from briefing.deliver import (
     RetryPolicy,
     SmtpSettings,
@@ -45,22 +45,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DATE = "2026-11-28"
 SENDER = "briefing@example.test"
 READERS = ("ana@example.test", "ben@example.test")
-ARTICLE = (
-    "Council passes budget\n\n"
-    "The city council of Riverton approved a new budget on Monday after a long debate "
-    "about schools and roads.\n\n"
-    "Mayor Jane Doe said the plan would cut costs by ten percent across all departments. "
-    "Opposition leader Tom Baker called the cuts reckless and promised to fight them.\n\n"
-    "The budget takes effect in January, officials said."
-)
+ARTICLE = BUDGET
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """No developer .env or environment leaks in; one small article to brief."""
-    monkeypatch.chdir(tmp_path)
-    for setting in SETTINGS:
-        monkeypatch.delenv(setting.name, raising=False)
+def budget_article(tmp_path):
+    """One small article to brief (conftest already isolates the settings)."""
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "budget.txt").write_text(ARTICLE)
 MESSAGE = (

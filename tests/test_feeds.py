@@ -42,22 +42,13 @@ DATE = "2026-11-28"
 NOW = dt.datetime.now(dt.UTC)
 RECENT = NOW - dt.timedelta(hours=2)
 OLD = NOW - dt.timedelta(days=3)
-WEB_SETTINGS = ("FEEDS", "FEEDS_FILE", "URLS", "URLS_FILE", "STATE_DIR", "FETCH_TIMEOUT",
-                "FETCH_MAX_BYTES", "FETCH_MAX_REDIRECTS", "FETCH_WORKERS", "FETCH_PER_HOST",
-                "USER_AGENT", "BRIEFING_INPUTS", "OUTPUT_DIR", "LOG_LEVEL")
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """No developer .env or settings leak in; fetches give up quickly."""
-    monkeypatch.chdir(tmp_path)
-    for name in WEB_SETTINGS:
-        monkeypatch.delenv(name, raising=False)
+def quick_fetches(monkeypatch):
+    """Fetches give up quickly (conftest already isolates settings and proxies)."""
     monkeypatch.setenv("FETCH_TIMEOUT", "0.5")
     monkeypatch.setenv("FETCH_MAX_BYTES", "200000")
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                 "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)  # loopback must not go to a proxy
 
 
 @pytest.fixture

@@ -12,14 +12,6 @@ from briefing.fetch import FetchError, FetchPolicy, HttpCache, fetch, fetch_all
 QUICK = FetchPolicy(timeout=0.5, max_bytes=50_000, max_redirects=3, workers=6, per_host=2)
 
 
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch):
-    """Loopback traffic must not be sent to a proxy the environment names."""
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                 "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def web():
     with LocalWeb() as server:

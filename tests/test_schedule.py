@@ -22,7 +22,6 @@ from mailservers import HOST, mail_server
 from test_deliver import ARTICLE, READERS, SENDER, settings
 
 from briefing.cli import main
-from briefing.config import SETTINGS
 from briefing.deliver import SENT, Accepted, Envelope, Outcome, StateDirs, record_sent
 from briefing.scheduler import (
     Plan,
@@ -41,11 +40,8 @@ PLAN = Plan("07:00", BERLIN, check_minutes=15)
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """No developer .env or environment leaks in; one small article to brief."""
-    monkeypatch.chdir(tmp_path)
-    for setting in SETTINGS:
-        monkeypatch.delenv(setting.name, raising=False)
+def budget_article(tmp_path):
+    """One small article to brief (conftest already isolates the settings)."""
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "budget.txt").write_text(ARTICLE)
 

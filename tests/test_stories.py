@@ -3,8 +3,6 @@
 import datetime as dt
 import json
 
-import pytest
-
 from briefing.cli import main
 from briefing.models import Article
 from briefing.stories import cluster_articles, overlap
@@ -62,14 +60,6 @@ def write_jsonl(path, entries):
                                  "source": a.source, "published": a.published.isoformat()}))
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in ("CLUSTER_STORIES", "REPEAT_DAYS", "REPEATS", "POINTS_PER_ACTOR",
-                 "ACTORS_PER_BRIEFING", "STORY_THRESHOLD", "BRIEFING_INPUTS", "OUTPUT_DIR"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def test_articles_about_one_event_form_one_story():
