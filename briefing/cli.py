@@ -67,14 +67,33 @@ def _algorithm(text: str) -> str:
     return text
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("briefing")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run_briefing.py",
         description="Turn a day's news articles into a short briefing grouped by actor. "
         "With no command, generates today's briefing from the configured inputs "
         "(default: seeds/) into out/.",
-        epilog="Settings come from .env and the environment; see config.example.env.",
+        epilog="examples:\n"
+        "  run_briefing.py                              today's briefing from seeds/ into out/\n"
+        "  run_briefing.py generate news/ --points 4    from a folder of articles\n"
+        "  run_briefing.py generate --feed URL          from an RSS or Atom feed\n"
+        "  run_briefing.py preview                      see it in your browser\n"
+        "  run_briefing.py send --dry-run               build the e-mail, send nothing\n"
+        "  run_briefing.py schedule                     send it every day at BRIEFING_TIME\n\n"
+        "Settings come from .env and the environment; see config.example.env.\n"
+        "Each command has its own --help.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("--env-file", type=Path, default=Path(".env"),
                         help="settings file to read (default: .env)")
     verbosity = parser.add_mutually_exclusive_group()
