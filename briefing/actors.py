@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from briefing import ner
 from briefing.models import (
@@ -37,7 +38,10 @@ from briefing.models import (
 )
 from briefing.ner import tag_tokens, tokenize
 
-__all__ = ["AliasBook", "KnownActor", "find_actors", "known_tags", "load_aliases", "tag_tokens"]
+__all__ = [
+    "AliasBook", "KnownActor", "NameReader", "NamedSentence", "Reading", "find_actors",
+    "known_tags", "load_aliases", "name_reader", "read_names", "tag_tokens",
+]
 
 _SECTIONS = {"people": PERSON, "organisations": ORGANISATION, "places": PLACE}
 _KIND_OF_TAG = {ner.PER: PERSON, ner.ORG: ORGANISATION, ner.LOC: PLACE}
@@ -149,9 +153,12 @@ def known_tags(book: AliasBook) -> ner.KnownNames:
 # ----------------------------------------------------------------------------- mentions
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A name found in a sentence: its tokens, its surface form and the actor it names."""
+class Mention(NamedTuple):
+    """A name found in a sentence: its tokens, its surface form and the actor it names.
+
+    A NamedTuple rather than a dataclass: a day's articles hold tens of thousands, and they
+    pass between processes (see ``read_names``), where tuples travel several times faster.
+    """
 
     sentence: int  # position in Document.sentences
     start: int  # first token
@@ -162,11 +169,32 @@ class Mention:
     gender: str | None = None
 
 
-@dataclass(frozen=True)
-class _Sentence:
+class NamedSentence(NamedTuple):
+    """A sentence as the actors stage reads it: its tokens and the names found in them."""
+
     tokens: list[str]
     paragraph: int
     mentions: list[Mention]
+
+
+Reading = tuple[NamedSentence, ...]  # one document's sentences, in order
+
+
+@dataclass(frozen=True)
+class NameReader:
+    """What reading a document's names needs: the alias book and the tagger's index of it.
+
+    Built once per briefing (``name_reader``) and handed to every process that reads.
+    """
+
+    book: AliasBook
+    known: ner.KnownNames
+
+
+def name_reader(aliases: AliasBook | None = None) -> NameReader:
+    """The reader for an alias book (the bundled one when None)."""
+    book = aliases or _default_book()
+    return NameReader(book, known_tags(book))
 
 
 def _gender_from_title(tokens: Sequence[str], start: int) -> str | None:
@@ -205,17 +233,22 @@ def _sentence_mentions(
     return mentions
 
 
-def _read_document(
-    document: Document, book: AliasBook, known: ner.KnownNames
-) -> list[_Sentence]:
+def read_names(document: Document, reader: NameReader) -> Reading:
+    """Step 1 for one document: every sentence's tokens and the names in them.
+
+    Depends on nothing but the document and the alias book, so it can run per article, in
+    parallel, before the briefing-wide steps of ``find_actors``.
+    """
     token_lists = [tokenize(s.text) for s in document.sentences]
-    spans = ner.tag_document(token_lists, known=known)
-    return [
-        _Sentence(tokens, sentence.paragraph, _sentence_mentions(i, tokens, sentence_spans, book))
+    spans = ner.tag_document(token_lists, known=reader.known)
+    return tuple(
+        NamedSentence(
+            tokens, sentence.paragraph, _sentence_mentions(i, tokens, sentence_spans, reader.book)
+        )
         for i, (sentence, tokens, sentence_spans) in enumerate(
             zip(document.sentences, token_lists, spans, strict=True)
         )
-    ]
+    )
 
 
 # ----------------------------------------------------------------------------- naming
@@ -234,7 +267,7 @@ def _book_name(surface: str, book: AliasBook) -> tuple[str, str] | None:
 
 
 def _document_names(
-    sentences: Sequence[_Sentence], book: AliasBook
+    sentences: Sequence[NamedSentence], book: AliasBook
 ) -> dict[str, tuple[str, str]]:
     """Surface form -> (canonical name, kind) within one document, before briefing-wide joins.
 
@@ -281,7 +314,7 @@ def _document_names(
     return names
 
 
-def _bracketed_acronyms(sentences: Sequence[_Sentence]) -> dict[str, tuple[str, str]]:
+def _bracketed_acronyms(sentences: Sequence[NamedSentence]) -> dict[str, tuple[str, str]]:
     """'the UK Independence Party (UKIP)': the acronym names the same organisation."""
     acronyms: dict[str, tuple[str, str]] = {}
     for sentence in sentences:
@@ -380,7 +413,7 @@ class _Quotes:
         return bool(self.quoted) and self.quoted[0]
 
 
-def _quote_flags(sentences: Sequence[_Sentence]) -> list[_Quotes]:
+def _quote_flags(sentences: Sequence[NamedSentence]) -> list[_Quotes]:
     """For each sentence: does it start inside a quotation, and which tokens are quoted.
 
     News convention: a quotation running over paragraphs leaves the paragraph unclosed and
@@ -467,7 +500,7 @@ def _mention_starting_near(
     return first
 
 
-def _speaker_left(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
+def _speaker_left(sentence: NamedSentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
     tokens, mentions = sentence.tokens, sentence.mentions
     j = verb
     while j > 0 and tokens[j - 1] in _SKIPPABLE:
@@ -500,7 +533,7 @@ def _speaker_left(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Re
     return None
 
 
-def _speaker_right(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
+def _speaker_right(sentence: NamedSentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
     tokens = sentence.tokens
     if verb == 0 or tokens[verb - 1] not in (",", "”", _STRAIGHT):
         return None
@@ -510,7 +543,7 @@ def _speaker_right(sentence: _Sentence, quoted: Sequence[bool], verb: int) -> _R
     return None
 
 
-def _according_to(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
+def _according_to(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
     tokens = sentence.tokens
     for i, token in enumerate(tokens[:-1]):
         if token.lower() == "according" and tokens[i + 1] == "to" and not quoted[i]:
@@ -520,7 +553,7 @@ def _according_to(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
     return None
 
 
-def _quote_subject(sentence: _Sentence, quoted: Sequence[bool], after: int) -> _Ref | None:
+def _quote_subject(sentence: NamedSentence, quoted: Sequence[bool], after: int) -> _Ref | None:
     """'A statement ... read: “President Biden was clear ...”': the quoted sentence's subject."""
     tokens = sentence.tokens
     for i in range(after, min(after + 3, len(tokens))):
@@ -531,7 +564,7 @@ def _quote_subject(sentence: _Sentence, quoted: Sequence[bool], after: int) -> _
     return None
 
 
-def _speaker(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
+def _speaker(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
     """Who speaks in a sentence, by the patterns of reported speech outside quotation marks."""
     tokens = sentence.tokens
     verbs = [
@@ -574,7 +607,7 @@ def _clause_start(tokens: Sequence[str], quoted: Sequence[bool]) -> int:
     return start
 
 
-def _passive_agent(sentence: _Sentence) -> _Ref | None:
+def _passive_agent(sentence: NamedSentence) -> _Ref | None:
     tokens = sentence.tokens
     for i in range(2, len(tokens) - 1):
         if tokens[i] == "by" and tokens[i - 2] in ("was", "were", "been", "be", "is", "are"):
@@ -589,7 +622,7 @@ def _past(word: str) -> bool:
     return len(word) > 4 and word.endswith("ed") and word.islower()
 
 
-def _subject(sentence: _Sentence, quoted: Sequence[bool]) -> _Ref | None:
+def _subject(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
     """The grammatical subject when it is an actor: the name that opens the main clause."""
     tokens = sentence.tokens
     start = _clause_start(tokens, quoted)
@@ -655,7 +688,7 @@ def _resolve_pronoun(
 
 
 def _primaries(
-    sentences: Sequence[_Sentence],
+    sentences: Sequence[NamedSentence],
     names: Mapping[str, tuple[str, str]],
     genders: Mapping[str, str | None],
 ) -> list[str | None]:
@@ -668,7 +701,7 @@ def _primaries(
     open_speaker: str | None = None  # who speaks in the quotation still open
     last_speaker: str | None = None  # who spoke in the quotation just before
 
-    def name_of(ref: _Ref | None, sentence: _Sentence) -> str | None:
+    def name_of(ref: _Ref | None, sentence: NamedSentence) -> str | None:
         if ref is None:
             return None
         if ref.mention is not None:
@@ -708,10 +741,10 @@ def _primaries(
 
 def _forward_speaker(
     i: int,
-    sentences: Sequence[_Sentence],
+    sentences: Sequence[NamedSentence],
     flags: Sequence[_Quotes],
     own: Sequence[_Ref | None],
-    name_of: Callable[[_Ref | None, _Sentence], str | None],
+    name_of: Callable[[_Ref | None, NamedSentence], str | None],
 ) -> str | None:
     """A quote attributed later: “We will win. We always do,” he said. (same paragraph)."""
     paragraph = sentences[i].paragraph
@@ -727,7 +760,7 @@ def _forward_speaker(
 
 
 def _genders(
-    documents: Sequence[list[_Sentence]],
+    documents: Sequence[Reading],
     names: Sequence[Mapping[str, tuple[str, str]]],
     book: AliasBook,
 ) -> dict[str, str | None]:
@@ -780,6 +813,7 @@ def find_actors(
     documents: Sequence[Document],
     points: Sequence[KeyPoint],
     aliases: AliasBook | None = None,
+    readings: Sequence[Reading] | None = None,
 ) -> Attribution:
     """Detect actors in all documents, merge their names across the whole briefing, and say for
     each point (keyed (article_id, index)) its primary actor (who acts or speaks in it) and the
@@ -788,10 +822,15 @@ def find_actors(
     Attribution.actors: every actor found in the documents (canonical name -> Actor with kind,
     aliases seen, and mentions = how many times the day's articles name it). Every point gets a
     PointActors entry (primary None when nobody acts in it).
+
+    `readings` are the documents' ``read_names`` results when the caller has them already
+    (read per article, perhaps in other processes); they must come from the same alias book.
     """
     book = aliases or _default_book()
-    known = known_tags(book)
-    read = [_read_document(document, book, known) for document in documents]
+    if readings is None:
+        reader = NameReader(book, known_tags(book))
+        readings = [read_names(document, reader) for document in documents]
+    read = readings
     names = _join_surnames([_document_names(sentences, book) for sentences in read])
     genders = _genders(read, names, book)
     names = [_settle_kinds(doc_names, book, genders) for doc_names in names]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import logging
 import sys
@@ -32,6 +33,7 @@ from .deliver import (
     locked,
     send_day,
 )
+from .models import Article
 from .scheduler import Plan, build_scheduler, check, run_forever, stop_on_signals, today_in
 from .sources import UnusableInput, decode_text, parse_jsonl
 from .text import to_document
@@ -140,6 +142,13 @@ def _add_summary_options(parser: argparse.ArgumentParser) -> None:
                         f"(default: {summarizers.DEFAULT_ALGORITHM})")
     parser.add_argument("--points", type=_positive, metavar="N",
                         help="key points per article (default: POINTS, 3)")
+    _add_workers_option(parser)
+
+
+def _add_workers_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=_positive, metavar="N",
+                        help="processes that summarize articles in parallel; the briefing is "
+                        "the same for any number (default: WORKERS, one per CPU core)")
 
 
 def _web_url(text: str) -> str:
@@ -202,7 +211,7 @@ def run_generate(args: argparse.Namespace) -> int:
         files = args.inputs or ([] if web else None)  # web sources replace the default seeds
         edition = generate(config, date, files, args.out,
                            algorithm=args.algorithm, points=args.points, progress=progress,
-                           cluster=args.cluster,
+                           cluster=args.cluster, workers=args.workers,
                            extra_articles=web.harvest.articles if web else (),
                            extra_problems=web.harvest.problems if web else ())
     finally:
@@ -227,7 +236,19 @@ def run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summary_record(article: Article, count: int, algorithm: str, language: str) -> dict:
+    """One article's line of `summarize` output; module-level so worker processes can run it."""
+    document = to_document(article, language)
+    points = summarizers.summarize(document, count, algorithm, language)
+    return {
+        "id": article.id,
+        "points": [{"text": p.text, "index": p.index, "score": p.score} for p in points],
+    }
+
+
 def run_summarize(args: argparse.Namespace) -> int:
+    from .pipeline import map_articles
+
     config = args.config
     algorithm = args.algorithm or config.algorithm or summarizers.DEFAULT_ALGORITHM
     count = args.points or config.points
@@ -238,13 +259,9 @@ def run_summarize(args: argparse.Namespace) -> int:
     articles, problems = parse_jsonl(text, origin=str(args.file))
     for problem in problems:
         log.warning("skipped %s: %s", problem.source, problem.reason)
-    for article in articles:
-        document = to_document(article, config.language)
-        points = summarizers.summarize(document, count, algorithm, config.language)
-        record = {
-            "id": article.id,
-            "points": [{"text": p.text, "index": p.index, "score": p.score} for p in points],
-        }
+    work = functools.partial(_summary_record, count=count, algorithm=algorithm,
+                             language=config.language)
+    for record in map_articles(work, articles, args.workers or config.workers):
         print(json.dumps(record, ensure_ascii=False), flush=False)
     if not articles:
         raise CommandError(f"{args.file}: no usable articles")
@@ -297,7 +314,7 @@ def run_preview(args: argparse.Namespace) -> int:
     out_dir = args.out or config.output_dir
     live = LiveEdition(
         lambda: generate(config, date, inputs, out_dir,
-                         algorithm=args.algorithm, points=args.points),
+                         algorithm=args.algorithm, points=args.points, workers=args.workers),
         watch=watched_paths(inputs, config.templates_dir, config.aliases_file),
         exclude=[out_dir],
     )
@@ -344,6 +361,7 @@ def _add_delivery_commands(commands: argparse._SubParsersAction) -> None:
                       help="send even if the ledger says this date was sent")
     send.add_argument("--dry-run", action="store_true",
                       help="build and write the outbox file; connect to nothing")
+    _add_workers_option(send)
     send.set_defaults(handler=run_send)
 
     plan = commands.add_parser(
@@ -354,6 +372,7 @@ def _add_delivery_commands(commands: argparse._SubParsersAction) -> None:
     )
     plan.add_argument("--once", action="store_true",
                       help="run one due check and exit (for cron)")
+    _add_workers_option(plan)
     plan.set_defaults(handler=run_schedule)
 
 
@@ -373,7 +392,7 @@ def _briefing_bytes(args: argparse.Namespace, date: dt.date) -> bytes:
     """Generate the day's briefing (its files too) and return the message to queue."""
     from .pipeline import generate
 
-    edition = generate(args.config, date)
+    edition = generate(args.config, date, workers=args.workers)
     if not edition.briefing.articles:
         raise CommandError(f"no usable articles for {date}: nothing to send")
     return edition.message.as_bytes()

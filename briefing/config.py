@@ -53,6 +53,20 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _workers(value: str) -> int:
+    if not value.strip():
+        return _cores()
+    return _positive_int(value)
+
+
+def _cores() -> int:
+    """The CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
 def _count(value: str) -> int:
     number = int(value)
     if number < 0:
@@ -207,6 +221,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("POINTS_PER_ACTOR", "5", _positive_int, "At most this many points under one actor."),
     Setting("ACTORS_PER_BRIEFING", "12", _positive_int,
             "At most this many actor sections; the rest are counted as more articles."),
+    Setting("WORKERS", "", _workers,
+            "Processes that summarize articles in parallel; empty means one per CPU core."),
     Setting("LOG_LEVEL", "info", _choice("debug", "info", "warning", "error"),
             "How much the tool logs to stderr."),
     # Feeds and web pages

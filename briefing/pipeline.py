@@ -7,13 +7,27 @@ take the Briefing from here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
-from collections.abc import Callable, Sequence
+import multiprocessing
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TypeVar
 
-from .actors import AliasBook, find_actors, load_aliases
+from .actors import (
+    AliasBook,
+    NameReader,
+    Reading,
+    find_actors,
+    load_aliases,
+    name_reader,
+    read_names,
+)
 from .archive import EarlierIndex, archive_path, earlier_points
 from .compose import DEFAULT_SHAPE, Shape, compose
 from .config import Config
@@ -22,14 +36,100 @@ from .message import build_message
 from .models import Article, Briefing, Document, KeyPoint, Problem
 from .render import Rendered, render
 from .sources import read_inputs
-from .stories import DEFAULT_THRESHOLD, DEFAULT_WINDOW_HOURS, build_stories
+from .stories import DEFAULT_THRESHOLD, DEFAULT_WINDOW_HOURS, build_stories, term_counts
 from .summarize import DEFAULT_ALGORITHM, content_stems, summarize
 from .text import to_document
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 CANDIDATE_SPARE = 2
+ARTICLES_PER_WORKER = 25  # fewer articles than this per process do not pay for starting one
+CHUNKS_PER_WORKER = 4  # articles go to the pool in this many chunks per process
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One article after the per-article stages, ready for the briefing-wide ones."""
+
+    document: Document
+    points: tuple[KeyPoint, ...]  # candidate key points, best first
+    names: Reading | None = None  # what the actors stage reads in it
+    terms: Counter[str] | None = None  # its stems, for grouping articles into stories
+
+
+def summarize_article(
+    article: Article,
+    count: int,
+    algorithm: str = DEFAULT_ALGORITHM,
+    language: str = "english",
+    reader: NameReader | None = None,
+    cluster: bool = False,
+) -> Summary | Problem:
+    """Everything one article needs that no other article does: split, summarize, read names.
+
+    A module-level function of picklable data, so a process pool (or a cluster engine such as
+    Dask or Spark) can map it over articles; a broken article comes back as a Problem.
+    """
+    try:
+        document = to_document(article, language)
+        if not document.sentences:
+            raise ValueError("no sentences left after removing page furniture")
+        points = tuple(summarize(document, count, algorithm, language))
+        names = read_names(document, reader) if reader is not None else None
+        terms = term_counts(document, language) if cluster else None
+    except Exception as error:  # one broken article must not sink the briefing
+        log.debug("details of %s", article.origin or article.id, exc_info=True)
+        return Problem(article.origin or article.id, str(error) or repr(error))
+    return Summary(document, points, names, terms)
+
+
+def map_articles(
+    work: Callable[[Article], T], articles: Sequence[Article], workers: int = 1
+) -> Iterator[T]:
+    """`work` over the articles, results in input order, spread over up to `workers` processes.
+
+    Each process takes the articles in a few large chunks, so little time goes to passing
+    data between them; with one worker, or too few articles to share, no process is started.
+    """
+    workers = min(workers, len(articles) // ARTICLES_PER_WORKER)
+    if workers <= 1:
+        yield from map(work, articles)
+        return
+    chunk = -(-len(articles) // (workers * CHUNKS_PER_WORKER))
+    # Forked workers inherit the name lists already loaded here instead of reading them again.
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(work, articles, chunksize=chunk)
+
+
+def summarize_articles(
+    articles: Sequence[Article],
+    count: int,
+    *,
+    algorithm: str = DEFAULT_ALGORITHM,
+    language: str = "english",
+    reader: NameReader | None = None,
+    cluster: bool = False,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> tuple[list[Summary], list[Problem]]:
+    """``summarize_article`` over every article, on `workers` processes; the same result on any
+    number of them. Returns the summaries and the problems, each in input order."""
+    work = functools.partial(summarize_article, count=count, algorithm=algorithm,
+                             language=language, reader=reader, cluster=cluster)
+    summaries: list[Summary] = []
+    problems: list[Problem] = []
+    for done, result in enumerate(map_articles(work, articles, workers), start=1):
+        if isinstance(result, Problem):
+            problems.append(result)
+            log.warning("skipped %s: %s", result.source, result.reason)
+        else:
+            summaries.append(result)
+        if progress:
+            progress("summarize", done, len(articles))
+    return summaries, problems
 
 
 def build_briefing(
@@ -47,35 +147,31 @@ def build_briefing(
     window_hours: float = DEFAULT_WINDOW_HOURS,
     shape: Shape = DEFAULT_SHAPE,
     recent: Sequence[tuple[str, str]] = (),
+    workers: int = 1,
 ) -> Briefing:
     """Summarize each article, group stories, find the actors, and compose the day's briefing.
 
     An article that fails any stage is reported as a Problem and left out;
     the others still make the briefing. `recent` holds (date, text) of the
-    points of recent briefings, so repeats are marked or dropped.
+    points of recent briefings, so repeats are marked or dropped. `workers`
+    processes share the per-article work; the briefing is the same for any number.
     """
     # A story pools candidates from all its articles, so take a few spare ones.
     candidates = points + CANDIDATE_SPARE if cluster else points
-    problems = list(problems)
-    documents: list[Document] = []
-    chosen: dict[str, list[KeyPoint]] = {}
-    for done, article in enumerate(articles, start=1):
-        try:
-            document = to_document(article, language)
-            if not document.sentences:
-                raise ValueError("no sentences left after removing page furniture")
-            chosen[article.id] = summarize(document, candidates, algorithm, language)
-            documents.append(document)
-        except Exception as error:  # one broken article must not sink the briefing
-            problems.append(Problem(article.origin or article.id, str(error) or repr(error)))
-            log.warning("skipped %s: %s", article.origin or article.id, error)
-            log.debug("details", exc_info=True)
-        if progress:
-            progress("summarize", done, len(articles))
+    reader = name_reader(aliases)
+    summaries, failed = summarize_articles(
+        articles, candidates, algorithm=algorithm, language=language, reader=reader,
+        cluster=cluster, workers=workers, progress=progress,
+    )
+    problems = [*problems, *failed]
+    documents = [summary.document for summary in summaries]
+    chosen = {summary.document.id: list(summary.points) for summary in summaries}
+    counts = [summary.terms for summary in summaries] if cluster else None
     stories = build_stories(documents, chosen, points, cluster=cluster, threshold=threshold,
-                            window_hours=window_hours, language=language)
+                            window_hours=window_hours, language=language, counts=counts)
     story_points = [story_point.point for story in stories for story_point in story.points]
-    attribution = find_actors(documents, story_points, aliases)
+    attribution = find_actors(documents, story_points, reader.book,
+                              readings=[summary.names for summary in summaries])
     earlier = EarlierIndex((day, frozenset(content_stems(text, language))) for day, text in recent)
 
     def earlier_date(point: KeyPoint) -> str | None:
@@ -117,6 +213,7 @@ def generate(
     cluster: bool | None = None,
     extra_articles: Sequence[Article] = (),
     extra_problems: Sequence[Problem] = (),
+    workers: int | None = None,
 ) -> Edition:
     """Read the inputs, build the briefing, render it and write its four files.
 
@@ -141,6 +238,7 @@ def generate(
         window_hours=config.story_window_hours,
         shape=Shape(config.points_per_actor, config.actors_per_briefing, config.repeats),
         recent=earlier_points(out_dir, date, config.repeat_days),
+        workers=workers or config.workers,
     )
     subject = config.briefing_subject.replace("{date}", date.isoformat())
     rendered = render(

@@ -27,16 +27,31 @@ MAX_POSTINGS = 500  # a term in more articles than this is too common to find st
 Vector = dict[str, float]
 
 
-def term_vectors(documents: Sequence[Document], language: str = "english") -> list[Vector]:
-    """Unit-length TF-IDF vectors over title and body stems, one per document."""
-    counts: list[Counter[str]] = []
-    for document in documents:
-        terms: Counter[str] = Counter()
-        for stem in content_stems(document.title, language):
-            terms[stem] += TITLE_WEIGHT
-        for sentence in document.sentences:
-            terms.update(content_stems(sentence.text, language))
-        counts.append(terms)
+def term_counts(document: Document, language: str = "english") -> Counter[str]:
+    """How often each stem occurs in one document, title stems counted TITLE_WEIGHT times.
+
+    The per-article half of ``term_vectors``: it needs no other article, so it can run
+    wherever the article is summarized.
+    """
+    terms: Counter[str] = Counter()
+    for stem in content_stems(document.title, language):
+        terms[stem] += TITLE_WEIGHT
+    for sentence in document.sentences:
+        terms.update(content_stems(sentence.text, language))
+    return terms
+
+
+def term_vectors(
+    documents: Sequence[Document],
+    language: str = "english",
+    counts: Sequence[Counter[str]] | None = None,
+) -> list[Vector]:
+    """Unit-length TF-IDF vectors over title and body stems, one per document.
+
+    `counts` are the documents' ``term_counts`` when the caller has them already.
+    """
+    if counts is None:
+        counts = [term_counts(document, language) for document in documents]
     frequency: Counter[str] = Counter()
     for terms in counts:
         frequency.update(terms.keys())
@@ -208,13 +223,14 @@ def build_stories(
     threshold: float = DEFAULT_THRESHOLD,
     window_hours: float = DEFAULT_WINDOW_HOURS,
     language: str = "english",
+    counts: Sequence[Counter[str]] | None = None,
 ) -> tuple[Story, ...]:
     """Stories, most-covered first, each with up to `count` merged points.
 
     With `cluster` off every article is its own story, so the briefing lists
-    each article's own points.
+    each article's own points. `counts` are the documents' ``term_counts``, if made already.
     """
-    vectors = term_vectors(documents, language) if cluster else []
+    vectors = term_vectors(documents, language, counts) if cluster else []
     if cluster:
         groups = cluster_vectors(documents, vectors, threshold, window_hours)
     else:

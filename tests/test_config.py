@@ -29,7 +29,7 @@ def test_env_file_is_read_and_environment_wins(tmp_path):
 @pytest.mark.parametrize(
     ("name", "value"),
     [("POINTS", "zero"), ("POINTS", "0"), ("BRIEFING_TO", "not-an-address"),
-     ("LOG_LEVEL", "loud"), ("LANGUAGE", "klingon")],
+     ("LOG_LEVEL", "loud"), ("LANGUAGE", "klingon"), ("WORKERS", "0")],
 )
 def test_invalid_value_names_the_setting(tmp_path, name, value):
     with pytest.raises(ConfigError, match=rf"^{name}="):
