@@ -3,7 +3,8 @@
 Five outlets reporting the same phone call make one story. Articles are
 compared by TF-IDF vectors of their title and body; only pairs that share a
 distinctive term are ever compared (an inverted index on each article's top
-terms), so the work grows with the number of articles, not its square. The
+terms), and each with at most MAX_COMPARED others, so the work grows with the
+number of articles, not its square. The
 points of a story are pooled from all its articles; near-duplicate wordings
 collapse into one point that credits every article carrying it.
 """
@@ -14,6 +15,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from .models import Document, KeyPoint, Story, StoryPoint
 from .summarize import content_stems
 
@@ -23,6 +26,7 @@ DEFAULT_POINT_OVERLAP = 0.6  # share of the shorter point's words: the same poin
 TITLE_WEIGHT = 2.0  # a title says what the story is about more than any body sentence
 TOP_TERMS = 20  # distinctive terms per article used to find candidate pairs
 MAX_POSTINGS = 500  # a term in more articles than this is too common to find stories by
+MAX_COMPARED = 200  # earlier articles an article is compared with, most shared top terms first
 
 Vector = dict[str, float]
 
@@ -99,7 +103,11 @@ def cluster_vectors(
     threshold: float = DEFAULT_THRESHOLD,
     window_hours: float = DEFAULT_WINDOW_HOURS,
 ) -> list[tuple[str, ...]]:
-    """cluster_articles over vectors already made: single-link above `threshold`."""
+    """cluster_articles over vectors already made: single-link above `threshold`.
+
+    Each article is compared with at most MAX_COMPARED earlier ones, those sharing the most
+    of its top terms, so the work stays linear in the number of articles.
+    """
     parent = list(range(len(documents)))
 
     def root(i: int) -> int:
@@ -109,17 +117,19 @@ def cluster_vectors(
         return i
 
     postings: dict[str, list[int]] = defaultdict(list)
+    matrix = _SparseRows(vectors)
     for i, vector in enumerate(vectors):
         top = sorted(vector, key=vector.__getitem__, reverse=True)[:TOP_TERMS]
-        candidates: set[int] = set()
+        shared: Counter[int] = Counter()
         for term in top:
             if len(postings[term]) < MAX_POSTINGS:
-                candidates.update(postings[term])
+                shared.update(postings[term])
                 postings[term].append(i)
-        for j in candidates:
+        candidates = [j for j, _ in shared.most_common(MAX_COMPARED)]
+        for j, similarity in zip(candidates, matrix.cosines(i, candidates), strict=True):
             if (
-                root(i) != root(j)
-                and cosine(vectors[i], vectors[j]) >= threshold
+                similarity >= threshold
+                and root(i) != root(j)
                 and _close_in_time(documents[i], documents[j], window_hours)
             ):
                 parent[root(i)] = root(j)
@@ -127,6 +137,34 @@ def cluster_vectors(
     for i, document in enumerate(documents):
         groups[root(i)].append(document.id)
     return [tuple(ids) for ids in groups.values()]
+
+
+class _SparseRows:
+    """The vectors as arrays of term numbers and weights, for many cosines in one numpy call.
+
+    Comparing an article with its candidates one dict at a time was most of the stage's time.
+    """
+
+    def __init__(self, vectors: Sequence[Vector]) -> None:
+        numbers: dict[str, int] = {}
+        self._terms = [
+            np.fromiter((numbers.setdefault(t, len(numbers)) for t in v), np.intp, len(v))
+            for v in vectors
+        ]
+        self._weights = [np.fromiter(v.values(), np.float64, len(v)) for v in vectors]
+        self._row = np.zeros(len(numbers))  # one article's vector, spelt out in full
+
+    def cosines(self, i: int, others: Sequence[int]) -> list[float]:
+        """Cosine of vector i with each of `others` (all unit vectors, none empty)."""
+        if not others:
+            return []
+        terms = np.concatenate([self._terms[j] for j in others])
+        weights = np.concatenate([self._weights[j] for j in others])
+        starts = np.cumsum([0] + [len(self._terms[j]) for j in others[:-1]])
+        self._row[self._terms[i]] = self._weights[i]
+        products = self._row[terms] * weights
+        self._row[self._terms[i]] = 0.0
+        return np.add.reduceat(products, starts).tolist()
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -140,7 +178,7 @@ class PointIndex:
     """Points seen so far, found again by shared words without comparing against them all."""
 
     def __init__(self) -> None:
-        self._words: list[frozenset[str]] = []
+        self._sizes: list[int] = []  # words per point
         self._postings: dict[str, list[int]] = defaultdict(list)
 
     def matches(
@@ -150,9 +188,10 @@ class PointIndex:
         shared: Counter[int] = Counter()
         for word in words:
             shared.update(self._postings.get(word, ())[:MAX_POSTINGS])
+        size, sizes = len(words), self._sizes  # min() and len() per pair were most of the time
         return [
             i for i, count in shared.items()
-            if count / min(len(words), len(self._words[i])) >= same_point
+            if count / (size if size < sizes[i] else sizes[i]) >= same_point
         ]
 
     def repeats(self, words: frozenset[str], same_point: float = DEFAULT_POINT_OVERLAP) -> bool:
@@ -161,8 +200,8 @@ class PointIndex:
 
     def add(self, words: frozenset[str]) -> None:
         for word in words:
-            self._postings[word].append(len(self._words))
-        self._words.append(words)
+            self._postings[word].append(len(self._sizes))
+        self._sizes.append(len(words))
 
 
 def merge_points(

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+from briefing import stories
 from briefing.cli import main
 from briefing.models import Article
 from briefing.stories import cluster_articles, overlap
@@ -68,6 +69,23 @@ def test_articles_about_one_event_form_one_story():
     assert frozenset(e[0] for e in BRIDGE) in groups
     assert frozenset({"gazette-rates"}) in groups
     assert frozenset({"wire-football"}) in groups
+
+
+def test_clustering_compares_each_article_with_a_bounded_number_of_others(monkeypatch):
+    compared = []
+    cosines = stories._SparseRows.cosines
+
+    def counted(self, i, others):
+        compared.append(len(others))
+        return cosines(self, i, others)
+
+    monkeypatch.setattr(stories, "MAX_COMPARED", 5)
+    monkeypatch.setattr(stories._SparseRows, "cosines", counted)
+    copies = [(f"{entry[0]}-{n}", *entry[1:]) for n in range(10) for entry in BRIDGE]
+    documents = [to_document(article(entry)) for entry in copies]
+    groups = cluster_articles(documents)
+    assert max(compared) == 5  # not 29: the work grows with the articles, not their square
+    assert len(groups) == 1  # and the event is still one story
 
 
 def test_articles_far_apart_in_time_are_not_one_story():
