@@ -189,12 +189,15 @@ class NameReader:
 
     book: AliasBook
     known: ner.KnownNames
+    modifier_heads: frozenset[str]  # words that may start a demonym or adjectival country
 
 
 def name_reader(aliases: AliasBook | None = None) -> NameReader:
     """The reader for an alias book (the bundled one when None)."""
     book = aliases or _default_book()
-    return NameReader(book, known_tags(book))
+    places = {alias for alias, name in book.names.items() if book.kind_of(name) == PLACE}
+    heads = {other.split(" ")[0] for other in book.stands_for} | set(book.stands_for) | places
+    return NameReader(book, known_tags(book), frozenset(heads))
 
 
 def _gender_from_title(tokens: Sequence[str], start: int) -> str | None:
@@ -207,9 +210,10 @@ def _gender_from_title(tokens: Sequence[str], start: int) -> str | None:
 
 
 def _sentence_mentions(
-    position: int, tokens: list[str], spans: Sequence[ner.Span], book: AliasBook
+    position: int, tokens: list[str], spans: Sequence[ner.Span], reader: NameReader
 ) -> list[Mention]:
     """Names from the tagger, plus demonyms and adjectival country names it left out."""
+    book = reader.book
     mentions = []
     covered = set()
     headline = ner.is_headline(tokens)
@@ -220,8 +224,9 @@ def _sentence_mentions(
         gender = _gender_from_title(tokens, start) if kind == PERSON else None
         mentions.append(Mention(position, start, end, surface, kind, gender=gender))
         covered.update(range(start, end))
+    heads = reader.modifier_heads  # most tokens are none: skip them at the cost of one look-up
     for i, token in enumerate(tokens):
-        if i in covered or not token[:1].isupper():
+        if token not in heads or i in covered or not token[:1].isupper():
             continue
         two = f"{token} {tokens[i + 1]}" if i + 1 < len(tokens) else ""
         if two in book.stands_for and i + 1 not in covered:  # "North Korean"
@@ -243,7 +248,7 @@ def read_names(document: Document, reader: NameReader) -> Reading:
     spans = ner.tag_document(token_lists, known=reader.known)
     return tuple(
         NamedSentence(
-            tokens, sentence.paragraph, _sentence_mentions(i, tokens, sentence_spans, reader.book)
+            tokens, sentence.paragraph, _sentence_mentions(i, tokens, sentence_spans, reader)
         )
         for i, (sentence, tokens, sentence_spans) in enumerate(
             zip(document.sentences, token_lists, spans, strict=True)
@@ -692,7 +697,10 @@ def _primaries(
     names: Mapping[str, tuple[str, str]],
     genders: Mapping[str, str | None],
 ) -> list[str | None]:
-    """The primary actor of every sentence of a document, in reading order."""
+    """The primary actor of every sentence of a document, in reading order.
+
+    Each sentence's depends only on the sentences before it and FORWARD_REACH after it.
+    """
     flags = _quote_flags(sentences)
     own = [_speaker(s, q.quoted) for s, q in zip(sentences, flags, strict=True)]
     history = _History([], [])
@@ -739,6 +747,9 @@ def _primaries(
     return result
 
 
+FORWARD_REACH = 3  # sentences after a quote that may still name its speaker
+
+
 def _forward_speaker(
     i: int,
     sentences: Sequence[NamedSentence],
@@ -748,7 +759,7 @@ def _forward_speaker(
 ) -> str | None:
     """A quote attributed later: “We will win. We always do,” he said. (same paragraph)."""
     paragraph = sentences[i].paragraph
-    for j in range(i + 1, min(i + 4, len(sentences))):
+    for j in range(i + 1, min(i + 1 + FORWARD_REACH, len(sentences))):
         if sentences[j].paragraph != paragraph or not flags[j].starts_inside:
             return None
         if own[j] is not None:
@@ -828,7 +839,7 @@ def find_actors(
     """
     book = aliases or _default_book()
     if readings is None:
-        reader = NameReader(book, known_tags(book))
+        reader = name_reader(book)
         readings = [read_names(document, reader) for document in documents]
     read = readings
     names = _join_surnames([_document_names(sentences, book) for sentences in read])
@@ -863,10 +874,13 @@ def find_actors(
         indexes = wanted.get(document.id)
         if not indexes:
             continue
-        primaries = _primaries(sentences, doc_names, genders)
-        for position, sentence_data in enumerate(document.sentences):
-            if sentence_data.index not in indexes:
-                continue
+        positions = [i for i, s in enumerate(document.sentences) if s.index in indexes]
+        # Reading stops after the last point: what follows cannot change who acts in it,
+        # but for a quote attributed up to FORWARD_REACH sentences later.
+        primaries = _primaries(sentences[: positions[-1] + 1 + FORWARD_REACH] if positions
+                               else (), doc_names, genders)
+        for position in positions:
+            sentence_data = document.sentences[position]
             primary = primaries[position]
             if primary is not None and primary not in actors:
                 primary = None

@@ -314,8 +314,9 @@ def _is_upper_word(token: str) -> bool:
 
 def is_headline(tokens: Sequence[str]) -> bool:
     """All-caps sentences (headlines, datelines) carry no case information."""
-    letters = [t for t in tokens if t.isalpha() and len(t) > 1]
-    return len(letters) >= 1 and sum(t.isupper() for t in letters) >= 0.8 * len(letters)
+    # filter/map with str methods: this runs for every sentence, twice.
+    letters = [t for t in filter(str.isalpha, tokens) if len(t) > 1]
+    return len(letters) >= 1 and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
 
 def _place_kind(name: str, gaz: Gazetteer) -> bool:
@@ -603,14 +604,16 @@ def _team_or_place(tokens: Sequence[str], start: int, end: int) -> str:
 
 
 def _tag_sentence(
-    tokens: Sequence[str], headline: bool, memory: DocumentMemory, gaz: Gazetteer, final: bool
+    tokens: Sequence[str], headline: bool, memory: DocumentMemory, gaz: Gazetteer, final: bool,
+    candidates: Sequence[tuple[int, int]],
 ) -> list[Span]:
+    """Spans of one sentence; `candidates` are its ``_candidate_runs``, the same in both passes."""
     if headline:
         return _headline_spans(tokens, memory, gaz)
     spans: list[Span] = []
     runs = [
         part
-        for run in _candidate_runs(tokens)
+        for run in candidates
         for part in _split_at_places(tokens, *run, gaz, memory)
     ]
     for run_start, run_end in runs:
@@ -750,14 +753,16 @@ def tag_document(
         memory.types.update(known.types)
         memory.word_kinds.update(known.word_kinds)
     headlines = [is_headline(tokens) for tokens in sentences]
+    runs = [() if headline else _candidate_runs(tokens)
+            for tokens, headline in zip(sentences, headlines, strict=True)]
     for tokens, headline in zip(sentences, headlines, strict=True):
         if not headline:
             memory.lower_words.update(t for t in tokens[1:] if t[:1].islower())
-    for tokens, headline in zip(sentences, headlines, strict=True):
-        _learn(tokens, _tag_sentence(tokens, headline, memory, gaz, final=False), memory)
+    for tokens, headline, candidates in zip(sentences, headlines, runs, strict=True):
+        _learn(tokens, _tag_sentence(tokens, headline, memory, gaz, False, candidates), memory)
     return [
-        _tag_sentence(tokens, headline, memory, gaz, final=True)
-        for tokens, headline in zip(sentences, headlines, strict=True)
+        _tag_sentence(tokens, headline, memory, gaz, True, candidates)
+        for tokens, headline, candidates in zip(sentences, headlines, runs, strict=True)
     ]
 
 
