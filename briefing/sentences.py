@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Tokenizer", "split_sentences", "split_words"]
 
@@ -386,7 +387,14 @@ def split_words(text: str, language: str = "english") -> list[str]:
     "1,000") stay one token. The rule is the same for every language written
     with spaces between words.
     """
-    return _WORD.findall(text)
+    return list(_words(text))
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    # The summarizers and the story terms ask for one sentence's words four or five times
+    # in a row (stems, lengths, openers); an article's sentences fit in the cache.
+    return tuple(_WORD.findall(text))
 
 
 class Tokenizer:

@@ -39,6 +39,8 @@ _CHROME_WORDS = re.compile(
     re.IGNORECASE,
 )
 _SHORT = 12  # words; real news sentences are rarely this short AND chrome-worded
+# More than _SHORT words, found without counting all of a long paragraph's words.
+_LONGER = re.compile(rf"\W*\w+(?:\W+\w+){{{_SHORT}}}")
 
 
 def clean_text(raw: str) -> str:
@@ -69,11 +71,10 @@ def split_paragraphs(text: str) -> list[str]:
 
 def is_furniture(paragraph: str) -> bool:
     """True for page chrome: share prompts, bylines, credits, headings, link lines."""
-    words = _WORD.findall(paragraph)
-    if not words:
-        return True
-    if len(words) > _SHORT:
+    if _LONGER.match(paragraph):
         return False
+    if not _WORD.search(paragraph):
+        return True
     if _CHROME_OPENERS.search(paragraph) or _CHROME_WORDS.search(paragraph):
         return True
     # A short line that does not end like a sentence is a heading or a label.
