@@ -399,6 +399,7 @@ _APPOSITIVE_OPENERS = frozenset("the a an who whose which its his her their".spl
 _OPEN_QUOTES = frozenset("“")
 _CLOSE_QUOTES = frozenset("”")
 _STRAIGHT = '"'
+_QUOTE_MARKS = _OPEN_QUOTES | _CLOSE_QUOTES | {_STRAIGHT}
 _CLAUSE_BREAKS = frozenset(", ; : “ ” \" — – ( )".split())
 _PRONOUNS = {"he": "male", "He": "male", "she": "female", "She": "female"}
 _POSSESSIVES = {"his": "male", "His": "male", "her": "female", "Her": "female"}
@@ -439,6 +440,9 @@ def _quote_flags(sentences: Sequence[NamedSentence]) -> list[_Quotes]:
             elif open_:
                 open_ = False
         starts_inside = open_
+        if not skip_first and _QUOTE_MARKS.isdisjoint(tokens):  # most sentences: no marks
+            flags.append(_Quotes(starts_inside, [open_] * len(tokens), open_))
+            continue
         quoted = []
         for i, token in enumerate(tokens):
             if i == 0 and skip_first:

@@ -603,14 +603,23 @@ def _team_or_place(tokens: Sequence[str], start: int, end: int) -> str:
     return LOC
 
 
-def _tag_sentence(
-    tokens: Sequence[str], headline: bool, memory: DocumentMemory, gaz: Gazetteer, final: bool,
+# A typed run: (start, end, kind or None or NOT_ENTITY, whether _fallback_kind may type it).
+_Typed = tuple[int, int, str | None, bool]
+
+
+def _type_runs(
+    tokens: Sequence[str], headline: bool, memory: DocumentMemory, gaz: Gazetteer,
     candidates: Sequence[tuple[int, int]],
-) -> list[Span]:
-    """Spans of one sentence; `candidates` are its ``_candidate_runs``, the same in both passes."""
+) -> list[_Typed]:
+    """One sentence's name spans with their types, before the final pass's fallback.
+
+    `candidates` are its ``_candidate_runs``, the same in both passes. Memory is read only
+    under names made of the runs' own words (a headline's: of its words, title-cased too).
+    """
     if headline:
-        return _headline_spans(tokens, memory, gaz)
-    spans: list[Span] = []
+        return [(start, end, kind, False) for start, end, kind in
+                _headline_spans(tokens, memory, gaz)]
+    typed: list[_Typed] = []
     runs = [
         part
         for run in candidates
@@ -631,12 +640,29 @@ def _tag_sentence(
         kind = _type_span(words, tokens, start, end, hint, titled, gaz, memory)
         initial = start == 0 or tokens[start - 1] in _OPENERS
         ambiguous = initial and end - start == 1 and not _acts_next(tokens, end)
-        if kind is None and final and not ambiguous:
-            kind = _fallback_kind(words, memory)
+        typed.append((start, end, kind, not ambiguous))
+    return typed
+
+
+def _spans(
+    tokens: Sequence[str], typed: Sequence[_Typed], memory: DocumentMemory, final: bool
+) -> list[Span]:
+    """The typed runs that are names; in the final pass, untyped ones get a fallback type."""
+    spans: list[Span] = []
+    for start, end, kind, may_fall_back in typed:
+        if kind is None and final and may_fall_back:
+            kind = _fallback_kind(tokens[start:end], memory)
         if kind is None or kind == NOT_ENTITY:
             continue
         spans.append((start, end, kind))
     return spans
+
+
+def _read_words(tokens: Sequence[str], headline: bool, runs: Sequence[tuple[int, int]]) -> set[str]:
+    """The words under which ``_type_runs`` may look a sentence's names up in the memory."""
+    if headline:
+        return {*tokens, *(_title_case(t) for t in tokens)}
+    return {token for start, end in runs for token in tokens[start:end]}
 
 
 def _portfolio(tokens: Sequence[str], start: int) -> bool:
@@ -729,13 +755,21 @@ def _fallback_kind(words: Sequence[str], memory: DocumentMemory) -> str | None:
     return ORG
 
 
-def _learn(tokens: Sequence[str], spans: Sequence[Span], memory: DocumentMemory) -> None:
+def _learn(tokens: Sequence[str], spans: Sequence[Span], memory: DocumentMemory) -> set[str]:
+    """Remember the spans' types; return the words of every name the memory did not know."""
+    taught: set[str] = set()
     for start, end, kind in spans:
         name = " ".join(tokens[start:end])
+        if name not in memory.types:
+            taught.update(tokens[start:end])
         memory.remember(name, kind)
         if kind == PER and end - start > 1:
-            memory.surnames.add(tokens[end - 1])
-            memory.remember(tokens[end - 1], PER)
+            surname = tokens[end - 1]
+            if surname not in memory.surnames or surname not in memory.types:
+                taught.add(surname)
+            memory.surnames.add(surname)
+            memory.remember(surname, PER)
+    return taught
 
 
 def tag_document(
@@ -758,12 +792,25 @@ def tag_document(
     for tokens, headline in zip(sentences, headlines, strict=True):
         if not headline:
             memory.lower_words.update(t for t in tokens[1:] if t[:1].islower())
+    first: list[list[_Typed]] = []
+    taught: list[set[str]] = []
     for tokens, headline, candidates in zip(sentences, headlines, runs, strict=True):
-        _learn(tokens, _tag_sentence(tokens, headline, memory, gaz, False, candidates), memory)
-    return [
-        _tag_sentence(tokens, headline, memory, gaz, True, candidates)
-        for tokens, headline, candidates in zip(sentences, headlines, runs, strict=True)
-    ]
+        typed = _type_runs(tokens, headline, memory, gaz, candidates)
+        first.append(typed)
+        taught.append(_learn(tokens, _spans(tokens, typed, memory, final=False), memory))
+    # The final pass, last sentence first. A sentence none of whose words the memory learnt
+    # anything about since the first pass read it would be typed the same again (the memory
+    # only gains names), so only the fallback is new for it: most sentences, in news.
+    tagged: list[list[Span]] = [[] for _ in sentences]
+    learnt_since: set[str] = set()
+    for i in range(len(sentences) - 1, -1, -1):
+        tokens, headline, candidates = sentences[i], headlines[i], runs[i]
+        learnt_since |= taught[i]
+        typed = first[i]
+        if not learnt_since.isdisjoint(_read_words(tokens, headline, candidates)):
+            typed = _type_runs(tokens, headline, memory, gaz, candidates)
+        tagged[i] = _spans(tokens, typed, memory, final=True)
+    return tagged
 
 
 def tag_tokens(tokens: Sequence[str]) -> list[Span]:
