@@ -38,7 +38,13 @@ from .message import build_message
 from .models import Article, Briefing, Document, KeyPoint, Problem
 from .render import Rendered, render
 from .sources import read_inputs
-from .stories import DEFAULT_THRESHOLD, DEFAULT_WINDOW_HOURS, build_stories, term_counts
+from .stories import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_WINDOW_HOURS,
+    build_stories,
+    point_words,
+    term_counts,
+)
 from .summarize import DEFAULT_ALGORITHM, content_stems, summarize
 from .text import to_document
 
@@ -48,7 +54,7 @@ T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 CANDIDATE_SPARE = 2
 ARTICLES_PER_WORKER = 25  # fewer articles than this per process do not pay for starting one
-CHUNKS_PER_WORKER = 4  # articles go to the pool in this many chunks per process
+CHUNKS_PER_WORKER = 16  # small enough chunks that no process waits long for the last one
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Summary:
     points: tuple[KeyPoint, ...]  # candidate key points, best first
     names: Reading | None = None  # what the actors stage reads in it
     terms: Counter[str] | None = None  # its stems, for grouping articles into stories
+    words: dict[tuple[str, int], frozenset[str]] | None = None  # each point's stems
 
 
 def summarize_article(
@@ -81,10 +88,11 @@ def summarize_article(
         points = tuple(summarize(document, count, algorithm, language))
         names = read_names(document, reader) if reader is not None else None
         terms = term_counts(document, language) if cluster else None
+        words = point_words(points, language)
     except Exception as error:  # one broken article must not sink the briefing
         log.debug("details of %s", article.origin or article.id, exc_info=True)
         return Problem(article.origin or article.id, str(error) or repr(error))
-    return Summary(document, points, names, terms)
+    return Summary(document, points, names, terms, words)
 
 
 def map_articles(
@@ -213,15 +221,20 @@ def _build_briefing(
     documents = [summary.document for summary in summaries]
     chosen = {summary.document.id: list(summary.points) for summary in summaries}
     counts = [summary.terms for summary in summaries] if cluster else None
+    words = {key: stems for summary in summaries for key, stems in (summary.words or {}).items()}
     stories = build_stories(documents, chosen, points, cluster=cluster, threshold=threshold,
-                            window_hours=window_hours, language=language, counts=counts)
+                            window_hours=window_hours, language=language, counts=counts,
+                            words=words)
     story_points = [story_point.point for story in stories for story_point in story.points]
     attribution = find_actors(documents, story_points, reader.book,
                               readings=[summary.names for summary in summaries])
     earlier = EarlierIndex((day, frozenset(content_stems(text, language))) for day, text in recent)
 
     def earlier_date(point: KeyPoint) -> str | None:
-        return earlier.when(frozenset(content_stems(point.text, language)))
+        stems = words.get((point.article_id, point.index))
+        if stems is None:
+            stems = frozenset(content_stems(point.text, language))
+        return earlier.when(stems)
 
     kept = [document.article for document in documents]
     own_points = {article_id: ranked[:points] for article_id, ranked in chosen.items()}

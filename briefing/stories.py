@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -204,12 +204,26 @@ class PointIndex:
         self._sizes.append(len(words))
 
 
+PointWords = Mapping[tuple[str, int], frozenset[str]]  # (article id, index) -> its stems
+
+
+def point_words(
+    points: Iterable[KeyPoint], language: str = "english"
+) -> dict[tuple[str, int], frozenset[str]]:
+    """Each point's content stems, keyed (article id, sentence index): what merging compares.
+
+    Made where the point is chosen, so the stems of a day's candidates are made once.
+    """
+    return {(p.article_id, p.index): frozenset(content_stems(p.text, language)) for p in points}
+
+
 def merge_points(
     ranked: Mapping[str, Sequence[KeyPoint]],
     article_ids: Sequence[str],
     count: int,
     language: str = "english",
     same_point: float = DEFAULT_POINT_OVERLAP,
+    words: PointWords | None = None,
 ) -> tuple[StoryPoint, ...]:
     """The story's `count` best points, pooled from its articles, near-duplicates merged.
 
@@ -225,10 +239,10 @@ def merge_points(
             if rank >= len(candidates):
                 continue
             point = candidates[rank]
-            words = frozenset(content_stems(point.text, language))
-            match = next((g for g in groups if overlap(words, g["words"]) >= same_point), None)
+            stems = _words_of(point, words, language)
+            match = next((g for g in groups if overlap(stems, g["words"]) >= same_point), None)
             if match is None:
-                groups.append({"words": words, "members": [(rank, point)], "order": len(groups)})
+                groups.append({"words": stems, "members": [(rank, point)], "order": len(groups)})
             else:
                 match["members"].append((rank, point))
     for group in groups:
@@ -242,6 +256,11 @@ def merge_points(
             s for s in g["sources"] if s != g["best"].article_id))
         for g in chosen
     )
+
+
+def _words_of(point: KeyPoint, words: PointWords | None, language: str) -> frozenset[str]:
+    known = words.get((point.article_id, point.index)) if words is not None else None
+    return known if known is not None else frozenset(content_stems(point.text, language))
 
 
 def central_title(documents: Sequence[Document], vectors: Sequence[Vector]) -> str:
@@ -263,12 +282,16 @@ def build_stories(
     window_hours: float = DEFAULT_WINDOW_HOURS,
     language: str = "english",
     counts: Sequence[Counter[str]] | None = None,
+    words: PointWords | None = None,
 ) -> tuple[Story, ...]:
     """Stories, most-covered first, each with up to `count` merged points.
 
     With `cluster` off every article is its own story, so the briefing lists
-    each article's own points. `counts` are the documents' ``term_counts``, if made already.
+    each article's own points. `counts` are the documents' ``term_counts`` and `words`
+    the points' ``point_words``, if made already.
     """
+    if words is None:
+        words = point_words((p for points in ranked.values() for p in points), language)
     vectors = term_vectors(documents, language, counts) if cluster else []
     if cluster:
         groups = cluster_vectors(documents, vectors, threshold, window_hours)
@@ -283,11 +306,11 @@ def build_stories(
         title = members[0].title if len(members) == 1 else central_title(
             members, [vectors[position[i]] for i in ids])
         points = []
-        for story_point in merge_points(ranked, ids, count, language):
-            words = frozenset(content_stems(story_point.point.text, language))
-            if cluster and seen.repeats(words):
+        for story_point in merge_points(ranked, ids, count, language, words=words):
+            stems = _words_of(story_point.point, words, language)
+            if cluster and seen.repeats(stems):
                 continue  # another story already says this
-            seen.add(words)
+            seen.add(stems)
             points.append(story_point)
         stories.append(Story(f"story-{number}", title, tuple(ids), tuple(points)))
     return tuple(stories)
