@@ -278,6 +278,26 @@ def generate(
 
     Arguments left as None take their value from the configuration.
     """
+    with collector_paused():
+        return _generate(config, date, inputs, out_dir, algorithm=algorithm, points=points,
+                         progress=progress, cluster=cluster, extra_articles=extra_articles,
+                         extra_problems=extra_problems, workers=workers)
+
+
+def _generate(
+    config: Config,
+    date: dt.date,
+    inputs: Sequence[Path] | None,
+    out_dir: Path | None,
+    *,
+    algorithm: str | None,
+    points: int | None,
+    progress: Progress | None,
+    cluster: bool | None,
+    extra_articles: Sequence[Article],
+    extra_problems: Sequence[Problem],
+    workers: int | None,
+) -> Edition:
     out_dir = out_dir or config.output_dir
     files = config.briefing_inputs if inputs is None else inputs  # [] means web sources only
     harvest = read_inputs(files, config.max_article_bytes)
