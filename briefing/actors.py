@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -210,13 +210,13 @@ def _gender_from_title(tokens: Sequence[str], start: int) -> str | None:
 
 
 def _sentence_mentions(
-    position: int, tokens: list[str], spans: Sequence[ner.Span], reader: NameReader
+    position: int, tokens: list[str], spans: Sequence[ner.Span], reader: NameReader,
+    headline: bool,
 ) -> list[Mention]:
     """Names from the tagger, plus demonyms and adjectival country names it left out."""
     book = reader.book
     mentions = []
     covered = set()
-    headline = ner.is_headline(tokens)
     for start, end, tag in spans:
         words = tokens[start:end]
         surface = ner.display_form(words) if headline else " ".join(words)
@@ -245,13 +245,15 @@ def read_names(document: Document, reader: NameReader) -> Reading:
     parallel, before the briefing-wide steps of ``find_actors``.
     """
     token_lists = [tokenize(s.text) for s in document.sentences]
-    spans = ner.tag_document(token_lists, known=reader.known)
+    headlines = [ner.is_headline(tokens) for tokens in token_lists]
+    spans = ner.tag_document(token_lists, known=reader.known, headlines=headlines)
     return tuple(
         NamedSentence(
-            tokens, sentence.paragraph, _sentence_mentions(i, tokens, sentence_spans, reader)
+            tokens, sentence.paragraph,
+            _sentence_mentions(i, tokens, sentence_spans, reader, headline),
         )
-        for i, (sentence, tokens, sentence_spans) in enumerate(
-            zip(document.sentences, token_lists, spans, strict=True)
+        for i, (sentence, tokens, sentence_spans, headline) in enumerate(
+            zip(document.sentences, token_lists, spans, headlines, strict=True)
         )
     )
 
@@ -851,14 +853,14 @@ def find_actors(
     names = [_settle_kinds(doc_names, book, genders) for doc_names in names]
 
     counts: Counter[str] = Counter()
-    votes: dict[str, Counter[str]] = {}
+    votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
     seen: dict[str, set[str]] = {}
     for sentences, doc_names in zip(read, names, strict=True):
         for sentence in sentences:
             for mention in sentence.mentions:
                 canonical, kind = doc_names[mention.surface]
                 counts[canonical] += 1
-                votes.setdefault(canonical, Counter())[kind] += 1
+                votes[canonical][kind] += 1
                 seen.setdefault(canonical, set()).add(mention.surface)
     actors = {
         name: Actor(

@@ -773,25 +773,29 @@ def _learn(tokens: Sequence[str], spans: Sequence[Span], memory: DocumentMemory)
 
 
 def tag_document(
-    sentences: Sequence[Sequence[str]], known: KnownNames | None = None
+    sentences: Sequence[Sequence[str]],
+    known: KnownNames | None = None,
+    headlines: Sequence[bool] | None = None,
 ) -> list[list[Span]]:
     """Tag every sentence of one document, keeping each name's type consistent throughout.
 
     Two passes: the first learns confident types (titles, gazetteers, cue words); the second
     tags again with that memory, so "Putin" after "Vladimir Putin" is a person and a headline
-    in capitals reuses the names the body spelled in mixed case.
+    in capitals reuses the names the body spelled in mixed case. `headlines` are the
+    sentences' ``is_headline``, when the caller has them already.
     """
     gaz = gazetteer()
     memory = DocumentMemory()
     if known is not None:
         memory.types.update(known.types)
         memory.word_kinds.update(known.word_kinds)
-    headlines = [is_headline(tokens) for tokens in sentences]
+    if headlines is None:
+        headlines = [is_headline(tokens) for tokens in sentences]
     runs = [() if headline else _candidate_runs(tokens)
             for tokens, headline in zip(sentences, headlines, strict=True)]
     for tokens, headline in zip(sentences, headlines, strict=True):
         if not headline:
-            memory.lower_words.update(t for t in tokens[1:] if t[:1].islower())
+            memory.lower_words.update(t for t in tokens[1:] if t[0].islower())  # none empty
     first: list[list[_Typed]] = []
     taught: list[set[str]] = []
     for tokens, headline, candidates in zip(sentences, headlines, runs, strict=True):

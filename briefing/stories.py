@@ -60,12 +60,10 @@ def term_vectors(
     for terms in counts:
         frequency.update(terms.keys())
     total = len(documents)
+    idf = {term: math.log((1 + total) / (1 + df) + 1.0) for term, df in frequency.items()}
     vectors = []
     for terms in counts:
-        vector = {
-            term: (1.0 + math.log(tf)) * math.log((1 + total) / (1 + frequency[term]) + 1.0)
-            for term, tf in terms.items()
-        }
+        vector = {term: (1.0 + math.log(tf)) * idf[term] for term, tf in terms.items()}
         norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
         vectors.append({term: weight / norm for term, weight in vector.items()})
     return vectors

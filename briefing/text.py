@@ -46,8 +46,8 @@ _LONGER = re.compile(rf"\W*\w+(?:\W+\w+){{{_SHORT}}}")
 def clean_text(raw: str) -> str:
     """Normalise Unicode, line ends and spacing; keep blank lines between paragraphs."""
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = _SPACES.sub(" ", _CONTROL.sub("", text))  # _SPACES never spans a line end
+    lines = [line.strip() for line in text.split("\n")]
     return "\n".join(lines).strip()
 
 
