@@ -19,12 +19,13 @@ Each measurement runs in a fresh process, so its peak memory (RSS) is its own:
 - *one core*: `pipeline.generate` with 1 worker, the process pinned to one
   CPU. Every stage function the pipeline calls is wrapped in a timer, which
   gives the time per stage: read (files to articles), split (furniture
-  filter and sentences), summarize (key points), stories (term counts and
-  clustering), actors (alias book, names per article, naming and
-  attribution), compose, render and inline (Jinja2 and premailer), write
-  (e-mail message and the five files, fsynced). "other" is the rest of the
-  run. The total is the wall time of the `generate` call (imports excluded)
-  and of the garbage collection it defers.
+  filter and sentences), summarize (key points), stories (term counts,
+  point stems, clustering and point merging), actors (alias book and
+  gazetteers, names per article, naming and attribution), compose, render
+  and inline (Jinja2 and premailer), write (e-mail message and the five
+  files, fsynced). "other" is the rest of the run, including the garbage
+  collection `generate` defers (it pauses the collector). The total is the
+  wall time of the `generate` call and that collection (imports excluded).
 - *workers*: the same call with `--workers` processes, not pinned; its files
   must equal the one-core run's byte for byte.
 - *lex-rank*: sumy's LexRankSummarizer alone, pinned to one CPU, picking 3
@@ -124,7 +125,8 @@ def _time_stages(seconds: dict[str, float]) -> None:
 
     stage_of = {
         "read_inputs": "read", "to_document": "split", "summarize": "summarize",
-        "term_counts": "stories", "build_stories": "stories", "load_aliases": "actors",
+        "term_counts": "stories", "point_words": "stories", "build_stories": "stories",
+        "load_aliases": "actors",
         "name_reader": "actors", "read_names": "actors", "find_actors": "actors",
         "compose": "compose", "render": "render", "build_message": "write",
         "write_briefing": "write", "write_atomic": "write",
