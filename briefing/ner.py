@@ -520,6 +520,8 @@ def _type_span(
         and (start < 2 or tokens[start - 2].lower() not in _HOLDING_WORDS)
     ):
         return LOC  # "in Tavildara", but not "shares in Yukos"
+    if start > 1 and tokens[start - 1] == "of" and tokens[start - 2].lower() in _PLACE_OWNERS:
+        return LOC  # "the city council of Riverton", "the mayor of Northfield"
     if end < len(tokens) and tokens[end] in _PLACE_NOUNS:
         return LOC  # "the Old Mill bridge", "Kings Cross station": a named place
     if len(words) > 1 and last in _TEAM_NAMES:
@@ -538,6 +540,10 @@ _PLACE_NOUNS = _words(
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _PLACE_PREPOSITIONS = _words("in near outside")
+_PLACE_OWNERS = _words(
+    "city town village county province region capital mayor council residents people citizens "
+    "outskirts suburbs centre center streets"
+)
 _HOLDING_WORDS = _words("shares stake stakes invest invested investment investors interest")
 _NUMBER_WORDS = _words(
     "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty Hundred Thousand "
