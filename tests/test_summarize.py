@@ -13,6 +13,7 @@ from briefing.summarize import (
     ALGORITHMS,
     DEFAULT_ALGORITHM,
     Readable,
+    centrality,
     content_stems,
     drop_connective,
     is_dangling,
@@ -322,6 +323,19 @@ def test_default_never_returns_two_points_saying_the_same_thing():
     for i, first in enumerate(stems):
         for second in stems[i + 1 :]:
             assert jaccard(first, second) < 0.5
+
+
+def test_centrality_rewards_what_the_article_repeats_not_length():
+    words = [
+        ["bridge", "harbour", "council", "vote"],
+        ["bridge", "harbour", "cost"],
+        ["council", "vote", "bridge"],
+        [f"unshared{i}" for i in range(30)],
+    ]
+    scores = centrality(words)
+    assert scores[0] == 1.0 and scores[3] == 0.0
+    assert scores[0] > scores[2] > scores[1]
+    assert centrality([]) == [] and centrality([[], ["alone"]]) == [0.0, 0.0]
 
 
 def test_default_skips_byline_sized_sentences():
