@@ -325,7 +325,8 @@ def _people(document: Document) -> list[list[Person]]:
     A person's gender comes from a title the article gives them ("Mr
     Eddington", "President Bush") or the given name of their full name
     ("Rod Eddington"), else it stays unknown. They are named as the article
-    names them with a title, else by their full name.
+    names them with a title, else by their full name. A lone capitalised
+    word with none of these is left out: the tagger's guess, not a person.
     """
     sentences = [ner.tokenize(sentence.text) for sentence in document.sentences]
     spans = [
@@ -343,7 +344,7 @@ def _people(document: Document) -> list[list[Person]]:
                 full_names.setdefault(tokens[end - 1], set()).add(" ".join(tokens[start:end]))
     given = ner.gazetteer()
 
-    def person(tokens: Sequence[str], start: int, end: int) -> Person:
+    def person(tokens: Sequence[str], start: int, end: int) -> Person | None:
         surname = tokens[end - 1]
         title = titles[surname].most_common(1)[0][0] if surname in titles else None
         full = full_names.get(surname, set())
@@ -357,6 +358,8 @@ def _people(document: Document) -> list[list[Person]]:
         male, female = firsts & given.male_names, firsts & given.female_names
         if gender is None and bool(male) != bool(female):
             gender = "male" if male else "female"
+        if end - start == 1 and not (title or full or gender or given.given(surname)):
+            return None  # "Commons", "Premiership": a bare word the tagger took for a name
         if title:
             name = f"{title} {surname}"
         elif end - start == 1 and len(full) == 1:
@@ -366,10 +369,11 @@ def _people(document: Document) -> list[list[Person]]:
         possessive = end < len(tokens) and tokens[end] in ("'s", "’s")
         return Person(name, gender, possessive)
 
-    return [
-        [person(tokens, start, end) for start, end in found]
-        for tokens, found in zip(sentences, spans, strict=True)
-    ]
+    people = []
+    for tokens, found in zip(sentences, spans, strict=True):
+        named = (person(tokens, start, end) for start, end in found)
+        people.append([someone for someone in named if someone is not None])
+    return people
 
 
 # --- ranking helpers shared by all algorithms -----------------------------------------------

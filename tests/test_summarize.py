@@ -225,6 +225,18 @@ def test_a_person_is_named_with_the_title_the_article_gives_them():
     assert readable.text(1) == "Mr Eddington said fuel costs had risen by almost half."
 
 
+def test_a_capitalised_word_is_no_second_person():
+    readable = Readable(
+        document_of(
+            'Mr Mallon branded the official No Campaign "two-bit Tories" outside its office.',
+            "He said the campaign was run by people who did not care about the region.",
+        )
+    )
+    assert readable.text(1) == (
+        "Mr Mallon said the campaign was run by people who did not care about the region."
+    )
+
+
 @pytest.mark.parametrize(
     "before",
     [
