@@ -638,7 +638,10 @@ def summarize(
     """Best `count` sentences of `document` as key points, best first.
 
     Scores are higher for better points and comparable within the article only.
-    Fewer points when the document is short, [] when it has no sentences.
+    Fewer points when the document is short, [] when it has no sentences; the
+    default also leaves out sentences that cannot be made to read alone, and
+    words a point as `Readable` does, so KeyPoint.text may differ from the
+    sentence at KeyPoint.index ("He said ..." -> "Mr Smith said ...").
     """
     try:
         choose = _CHOOSERS[algorithm]
