@@ -149,7 +149,8 @@ _FUNCTION_WORDS = frozenset(
 )
 # Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
 _TEAM_CUES = _words(
-    "beat beats drew draw lost lose v vs vs. versus against defeated edged thrashed"
+    "beat beats beating drew draw lost lose losing v vs vs. versus against defeated edged "
+    "thrashed"
 )
 
 
@@ -520,14 +521,30 @@ def _type_span(
         and (start < 2 or tokens[start - 2].lower() not in _HOLDING_WORDS)
     ):
         return LOC  # "in Tavildara", but not "shares in Yukos"
+    if start > 1 and tokens[start - 1] == "of" and tokens[start - 2].lower() in _PLACE_OWNERS:
+        return LOC  # "the city council of Riverton", "the mayor of Northfield"
+    if end < len(tokens) and tokens[end] in _PLACE_NOUNS:
+        return LOC  # "the Old Mill bridge", "Kings Cross station": a named place
+    if len(words) > 1 and last in _TEAM_NAMES:
+        return ORG  # "Harbour City won": a club, not a person
     if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
         return PER
     return None
 
 
 _TEAM_NAMES = _words("City Town United Rovers Wanderers Athletic Albion County Villa Rangers")
+# Common nouns that make the name before them a place: "the Old Mill bridge".
+_PLACE_NOUNS = _words(
+    "bridge road street avenue station airport hospital river lake valley park square tunnel "
+    "stadium dam harbour harbor port estate motorway highway railway canal reservoir"
+)
 _INITIAL = re.compile(r"^[A-Z]\.$")
+_SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _PLACE_PREPOSITIONS = _words("in near outside")
+_PLACE_OWNERS = _words(
+    "city town village county province region capital mayor council residents people citizens "
+    "outskirts suburbs centre center streets"
+)
 _HOLDING_WORDS = _words("shares stake stakes invest invested investment investors interest")
 _NUMBER_WORDS = _words(
     "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty Hundred Thousand "
@@ -587,7 +604,8 @@ def _not_an_entity(
 
 
 def _followed_by_number(tokens: Sequence[str], end: int) -> bool:
-    return end < len(tokens) and tokens[end].isdigit()
+    """A number or a score ("Eastport 5-4") right after the name."""
+    return end < len(tokens) and (tokens[end].isdigit() or bool(_SCORE.fullmatch(tokens[end])))
 
 
 def _team_context(tokens: Sequence[str], start: int, end: int) -> bool:
@@ -707,8 +725,16 @@ def _split_at_places(
 
 
 def _acts_next(tokens: Sequence[str], end: int) -> bool:
-    """A reporting verb right after a sentence-initial word shows it is a name ("Sullivan said")."""
-    return end < len(tokens) and (tokens[end] in REPORTING_VERBS or tokens[end] in _NAME_FOLLOWERS)
+    """A reporting verb right after a sentence-initial word shows it is a name ("Sullivan said").
+
+    "Nike has" shows it too, but "Students had" does not: a word that looks like a plural
+    needs a reporting verb.
+    """
+    if end >= len(tokens):
+        return False
+    word, after = tokens[end - 1], tokens[end]
+    plural = word.endswith("s") and not word.endswith(("ss", "us", "is"))
+    return after in REPORTING_VERBS or (after in _NAME_FOLLOWERS and not plural)
 
 
 def display_form(words: Sequence[str]) -> str:

@@ -378,6 +378,23 @@ def test_demonyms_and_sentence_initial_words_are_not_entities():
     assert tag_tokens(tokens) == []
 
 
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Engineers closed the Old Mill bridge on Friday .", [(3, 5, "LOC")]),
+        ("Harbour City won the final , beating Eastport 5-4 .", [(0, 2, "ORG"), (7, 8, "ORG")]),
+        ("Students had asked for longer hours .", []),
+        ("The city council of Riverton met .", [(4, 5, "LOC")]),
+        ("Sullivan had warned of an attack .", [(0, 1, "PER")]),
+    ],
+    ids=["place-before-bridge", "club-and-score", "plural-common-noun", "town-of-its-council",
+         "surname-as-subject"],
+)
+def test_unknown_names_are_typed_by_what_surrounds_them(sentence, expected):
+    assert tag_tokens(sentence.split()) == expected
+
+
 # ---------------------------------------------------------------- the seed article
 
 
