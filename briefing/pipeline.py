@@ -53,7 +53,7 @@ T = TypeVar("T")
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 CANDIDATE_SPARE = 2
-ARTICLES_PER_WORKER = 25  # fewer articles than this per process do not pay for starting one
+ARTICLES_PER_WORKER = 100  # fewer articles than this per process do not pay for starting one
 CHUNKS_PER_WORKER = 16  # small enough chunks that no process waits long for the last one
 
 

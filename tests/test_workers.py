@@ -12,7 +12,8 @@ from briefing.config import load_config
 DATE = "2026-11-28"
 
 # Six events, each reported by several outlets in their own words: enough articles for a
-# pool of two to start, with stories to group, actors to name and repeats to merge.
+# pool of two to start (pipeline.ARTICLES_PER_WORKER each), with stories to group, actors
+# to name and repeats to merge.
 EVENTS = [
     ("Council approves {place} budget",
      ["The city council of {place} approved a new budget on {day} after a long debate.",
@@ -89,15 +90,18 @@ def generate(source: Path, out: Path, workers: int) -> dict[str, bytes]:
     return {kind: (out / f"briefing-{DATE}.{kind}").read_bytes() for kind in kinds}
 
 
+OUTLETS = 2 * pipeline.ARTICLES_PER_WORKER // len(EVENTS) + 1  # articles enough for two
+
+
 def test_two_workers_write_the_same_briefing_as_one(tmp_path, pools):
-    source = write_articles(tmp_path / "day.jsonl", outlets=10)
+    source = write_articles(tmp_path / "day.jsonl", outlets=OUTLETS)
     one = generate(source, tmp_path / "one", workers=1)
     assert pools == []
     two = generate(source, tmp_path / "two", workers=2)
-    assert len(pools) == 1, "two workers and 60 articles should start a pool"
+    assert len(pools) == 1, "two workers and enough articles should start a pool"
     assert one == two
     data = json.loads(one["json"])
-    assert len(data["articles"]) == 60
+    assert len(data["articles"]) == len(EVENTS) * OUTLETS
     assert any(len(story["articles"]) > 1 for story in data["stories"])
     assert any(section["actor"] for section in data["sections"])
 
@@ -109,7 +113,7 @@ def test_a_few_articles_start_no_pool(tmp_path, pools):
 
 
 def test_broken_articles_are_reported_the_same_from_workers(tmp_path, pools):
-    source = write_articles(tmp_path / "day.jsonl", outlets=10)
+    source = write_articles(tmp_path / "day.jsonl", outlets=OUTLETS)
     furniture = json.dumps({"id": "chrome", "title": "Share", "text": "Share this\n\nSubscribe"})
     source.write_text(furniture + "\n" + source.read_text(), encoding="utf-8")
     one = generate(source, tmp_path / "one", workers=1)
