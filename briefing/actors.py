@@ -224,9 +224,11 @@ def _sentence_mentions(
         gender = _gender_from_title(tokens, start) if kind == PERSON else None
         mentions.append(Mention(position, start, end, surface, kind, gender=gender))
         covered.update(range(start, end))
-    heads = reader.modifier_heads  # most tokens are none: skip them at the cost of one look-up
-    for i, token in enumerate(tokens):
-        if token not in heads or i in covered or not token[:1].isupper():
+    heads = reader.modifier_heads  # most tokens, and many sentences, have none
+    starts = [] if heads.isdisjoint(tokens) else [i for i, t in enumerate(tokens) if t in heads]
+    for i in starts:
+        token = tokens[i]
+        if i in covered or not token[:1].isupper():
             continue
         two = f"{token} {tokens[i + 1]}" if i + 1 < len(tokens) else ""
         if two in book.stands_for and i + 1 not in covered:  # "North Korean"

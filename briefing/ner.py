@@ -13,6 +13,7 @@ Spans are ``(start, end, kind)`` over a sentence's tokens, ``end`` exclusive, ki
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -819,9 +820,9 @@ def tag_document(
         headlines = [is_headline(tokens) for tokens in sentences]
     runs = [() if headline else _candidate_runs(tokens)
             for tokens, headline in zip(sentences, headlines, strict=True)]
-    for tokens, headline in zip(sentences, headlines, strict=True):
-        if not headline:
-            memory.lower_words.update(t for t in tokens[1:] if t[0].islower())  # none empty
+    body_words = {t for tokens, headline in zip(sentences, headlines, strict=True)
+                  if not headline for t in itertools.islice(tokens, 1, None)}
+    memory.lower_words.update(t for t in body_words if t[0].islower())  # tokens are never empty
     first: list[list[_Typed]] = []
     taught: list[set[str]] = []
     for tokens, headline, candidates in zip(sentences, headlines, runs, strict=True):
