@@ -9,7 +9,8 @@ ever needs downloadable NLTK data.
 
 Our default, "briefing", scores each sentence by how much of it the rest of
 the article repeats (centrality), its position (lead bias), the title words
-it repeats and its length, then picks greedily, never two points that share
+it repeats and its length, puts the lede (the first sentence) first when it
+is on the title's topic, then picks greedily, never two points that share
 most of their words, and only points a reader can use alone: a sentence
 opening with "But" loses it, one opening with "He" gets the person's name
 when the sentence before leaves no doubt who is meant (`Readable`), and any
@@ -547,7 +548,8 @@ def choose_briefing(document: Document, count: int, language: str) -> list[Choic
     """Our default: central, early, on-topic sentences that read alone, without repeats.
 
     Score = (centrality + POSITION_WEIGHT x lead prior + TITLE_WEIGHT x title
-    overlap) x length factor; then `select_points`. Centrality compares exact
+    overlap) x length factor, with the lede first when it is on the title's
+    topic; then `select_points`. Centrality compares exact
     word forms: a sentence central to the article repeats its very words
     (names, numbers, terms), and stems also tie words that merely share a
     root ("general", "generation"). On bbc-dev exact forms scored higher for
@@ -565,6 +567,13 @@ def choose_briefing(document: Document, count: int, language: str) -> list[Choic
         * length_factor(word_count(texts[i], language))
         for i in range(len(texts))
     ]
+    # News states its main fact in its first sentence, the lede: when the lede is on the
+    # title's topic it leads the points, however much later sentences repeat each other.
+    # On bbc-dev this costs about one ROUGE point (its references favour central
+    # sentences); on news written to the inverted pyramid it is what readers expect first.
+    lede = next(iter(_candidates(document, language)), None)
+    if lede is not None and on_topic[lede] > 0:
+        scores[lede] = max(scores) + POSITION_WEIGHT
     return select_points(document, scores, stem_sets, count, language)
 
 

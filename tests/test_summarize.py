@@ -160,6 +160,34 @@ def test_lead_picks_the_first_sentences_in_order(harbour):
     assert [point.index for point in points] == [0, 1, 2]
 
 
+LIBRARY = Article(
+    id="library",
+    title="City library extends opening hours",
+    text="\n\n".join([
+        "The central library will stay open until ten in the evening from December, the "
+        "culture department announced on Wednesday.",
+        "Students had asked for longer hours during the examination period, when every "
+        "reading room is full and students queue for desks.",
+        "The extra hours for students are paid for by a grant and by moving two posts from "
+        "the office to the reading room desk.",
+        "Librarian Anna Weber said students could also borrow laptops for the reading room "
+        "during the extra hours.",
+    ]),
+)
+
+
+def test_default_leads_with_the_lede_when_it_is_on_the_title_topic():
+    """News states its main fact first, even when later sentences repeat each other more."""
+    document = to_document(LIBRARY, "english")
+    assert summarize(document, 2)[0].index == 0
+
+
+def test_default_does_not_force_an_opening_that_is_off_the_title_topic():
+    off_topic = Article("off", "Students ask for desks", LIBRARY.text)
+    document = to_document(off_topic, "english")
+    assert summarize(document, 1)[0].index != 0
+
+
 def test_default_never_picks_a_dangling_sentence_when_standalone_ones_remain():
     document = to_document(DANGLING_CENTRAL)
     central = summarize(document, 3, "reduction")
