@@ -2,9 +2,12 @@
 
 Each test runs in its own empty folder (so no developer `.env` is read), with
 none of our settings and no proxy inherited from the environment: loopback
-traffic must go straight to the servers the tests start.
+traffic must go straight to the servers the tests start. Names other than
+loopback do not resolve, so no test can reach past this machine, not even a
+DNS server: a lookup of any other host fails as an unknown name would.
 """
 
+import socket
 import sys
 from pathlib import Path
 
@@ -16,6 +19,7 @@ if str(ROOT) not in sys.path:
 
 from briefing.config import SETTINGS  # noqa: E402  (needs the path above)
 
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "::1", "localhost", "", None})
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
                    "ALL_PROXY")
 
@@ -38,3 +42,16 @@ def isolated(tmp_path, monkeypatch):
         monkeypatch.delenv(setting.name, raising=False)
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(socket, "getaddrinfo", _loopback_only(socket.getaddrinfo))
+
+
+def _loopback_only(getaddrinfo):
+    """`getaddrinfo` that resolves loopback names only and fails like DNS for the rest."""
+
+    def resolve(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in LOOPBACK_NAMES:
+            raise socket.gaierror(socket.EAI_NONAME, f"{name}: not resolved in tests")
+        return getaddrinfo(host, *args, **kwargs)
+
+    return resolve

@@ -115,7 +115,7 @@ def test_a_refused_connection_is_named():
 
 
 def test_an_unknown_host_is_a_dns_failure():
-    # `.invalid` never resolves (RFC 2606); the lookup fails without leaving the machine.
+    # `.invalid` never resolves (RFC 2606); conftest fails every lookup but loopback locally.
     assert reason("http://nonexistent.invalid/feed.xml") == "host not found (DNS lookup failed)"
 
 
