@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .models import (
     ORGANISATION,
+    PLACE,
     Actor,
     ActorSection,
     Article,
@@ -53,7 +54,8 @@ def compose(
     shape: Shape = DEFAULT_SHAPE,
     earlier: Callable[[KeyPoint], str | None] = lambda point: None,
 ) -> Briefing:
-    """Group story points by primary actor; heaviest groups first, actor-less points last.
+    """Group story points by primary actor (see `filed_under`); heaviest groups first,
+    points that name no actor last.
 
     A group's weight is how many new points it holds, then how often the
     day's articles name its actor. Inside a group, points keep story order and
@@ -66,7 +68,10 @@ def compose(
     for story in stories:
         for story_point in story.points:
             point = story_point.point
-            who = attribution.points.get((point.article_id, point.index), PointActors(None))
+            who = filed_under(
+                attribution.points.get((point.article_id, point.index), PointActors(None)),
+                attribution.actors,
+            )
             grouped[who.primary].append(BriefingPoint(
                 point, who.primary, who.others, story.id, story_point.sources, earlier(point)))
 
@@ -95,6 +100,23 @@ def compose(
         stories=tuple(stories),
         omitted=tuple(a.id for a in articles if a.id not in shown),
     )
+
+
+def filed_under(who: PointActors, actors: Mapping[str, Actor]) -> PointActors:
+    """The actors of a point as the briefing files it.
+
+    Nobody acts or speaks in "A judge dismissed an attempt by Russian oil giant
+    Yukos ...", but a reader looks for it under Yukos, not among the points that
+    name no actor: so when a point has no primary actor, the first person or
+    organisation it names takes that place, else the first place it names.
+    """
+    if who.primary is not None or not who.others:
+        return who
+    named = [name for name in who.others if name in actors]
+    chosen = next((n for n in named if actors[n].kind != PLACE), named[0] if named else None)
+    if chosen is None:
+        return who
+    return PointActors(chosen, tuple(name for name in who.others if name != chosen))
 
 
 def _section(
