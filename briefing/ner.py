@@ -425,8 +425,9 @@ def _strip_edges(
     # A function word ("The", "How", "They") starts no name, wherever it stands; at the start
     # of a sentence, neither does a word the document also uses in lower case.
     while start < end - (not at_sentence_start):
-        if _is_place(" ".join(tokens[start:end]), gaz, memory):
-            break  # "New Zealand", "The Hague"
+        whole = " ".join(tokens[start:end])
+        if _is_place(whole, gaz, memory) or whole in memory.types:
+            break  # "New Zealand", "The Hague", "Federal Reserve" from the alias book
         first = tokens[start]
         low = first.lower()
         common = low in _FUNCTION_WORDS or (

@@ -67,6 +67,15 @@ def test_biden_spellings_become_joe_biden():
     assert not {"Biden", "Mr Biden", "President Biden"} & set(result.actors)
 
 
+def test_a_name_from_the_alias_book_keeps_its_first_word_at_a_sentence_start():
+    # "federal" in lower case elsewhere must not cut "Federal Reserve" down to "Reserve".
+    _, result = attribute(
+        "Federal Reserve chairman Alan Greenspan warned about deficits. "
+        "The federal budget is large."
+    )
+    assert "Federal Reserve" in result.actors and "Reserve" not in result.actors
+
+
 def test_us_spellings_become_united_states():
     _, result = attribute(
         "The US imposed sanctions. U.S. officials agreed. The United States will act. "
