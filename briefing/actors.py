@@ -110,6 +110,10 @@ def _index(actors: Mapping[str, KnownActor], preferred: Iterable[str] = ()) -> A
         for other in (*actor.demonyms, *actor.institutions):
             stands_for[_strip_article(other)] = actor.name
             names.pop(_strip_article(other), None)
+    # Demonyms the alias book does not list relate to their country too ("Colombian").
+    for demonym, country in ner.demonym_countries().items():
+        if demonym not in names:
+            stands_for.setdefault(demonym, names.get(country, country))
     return AliasBook(actors=dict(actors), names=names, stands_for=stands_for)
 
 

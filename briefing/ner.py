@@ -291,6 +291,42 @@ def capitals() -> dict[str, str]:
     }
 
 
+_DEMONYM_ENDINGS = frozenset("n an ian i ese ean ish vian ine".split())
+
+
+@functools.cache
+def demonym_countries() -> dict[str, str]:
+    """Demonym -> country, for the demonyms the tagger knows: "Colombian" -> "Colombia".
+
+    A demonym belongs to the country whose name, less up to two final letters, begins
+    it before one of the usual endings ("Colombia"+"n", "Brazil"+"ian", "Sudan"+"ese",
+    "Iraq"+"i"). The longest such name wins, so "Nigerian" is Nigeria, not Niger; a tie,
+    or a name that stands for two countries ("Korea"), leaves the demonym out.
+    """
+    gaz = gazetteer()
+    countries = [
+        c for c in gaz.countries
+        if " " not in c and not (f"North {c}" in gaz.countries and f"South {c}" in gaz.countries)
+    ]
+    found: dict[str, str] = {}
+    for demonym in gaz.demonyms:
+        plural = demonym.endswith("s") and demonym[:-1] in gaz.demonyms
+        singular = demonym[:-1] if plural else demonym
+        fits = sorted(
+            (c for c in countries if _demonym_of(singular, c)), key=len, reverse=True
+        )
+        if fits and (len(fits) == 1 or len(fits[0]) > len(fits[1])):
+            found[demonym] = fits[0]
+    return found
+
+
+def _demonym_of(demonym: str, country: str) -> bool:
+    return any(
+        len(stem) >= 4 and demonym.startswith(stem) and demonym[len(stem):] in _DEMONYM_ENDINGS
+        for stem in (country, country[:-1], country[:-2])
+    )
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
     """The tagger's name lists, read once per process from the packages that ship them."""

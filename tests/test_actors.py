@@ -164,6 +164,25 @@ def test_demonym_relates_a_point_to_its_country():
     assert "Russia" in point.others
 
 
+@pytest.mark.parametrize(
+    ("sentence", "country"),
+    [
+        ("The Colombian government cut subsidies for the poor.", "Colombia"),
+        ("Nigerian officials said the oil output fell.", "Nigeria"),
+        ("Peruvian miners went on strike on Monday.", "Peru"),
+    ],
+)
+def test_demonyms_outside_the_alias_book_relate_to_their_country(sentence, country):
+    documents, result = attribute(sentence)
+    point = result.points[(documents[0].id, 0)]
+    assert country in result.actors and country in (point.primary, *point.others)
+
+
+def test_a_demonym_shared_by_two_countries_names_neither():
+    _, result = attribute("Korean exports rose sharply in May.")
+    assert not {"Korea", "North Korea", "South Korea"} & set(result.actors)
+
+
 def test_nationality_noun_is_not_part_of_a_name():
     _, result = attribute("Dutchman Peter Wessels lost to Daniela Hantuchova.")
     assert "Peter Wessels" in result.actors
