@@ -204,15 +204,6 @@ def name_reader(aliases: AliasBook | None = None) -> NameReader:
     return NameReader(book, known_tags(book), frozenset(heads))
 
 
-def _gender_from_title(tokens: Sequence[str], start: int) -> str | None:
-    before = tokens[start - 1] if start else ""
-    if before in ner.MALE_TITLES:
-        return "male"
-    if before in ner.FEMALE_TITLES:
-        return "female"
-    return None
-
-
 def _sentence_mentions(
     position: int, tokens: list[str], spans: Sequence[ner.Span], reader: NameReader,
     headline: bool,
@@ -225,7 +216,7 @@ def _sentence_mentions(
         words = tokens[start:end]
         surface = ner.display_form(words) if headline else " ".join(words)
         kind = _KIND_OF_TAG[tag]
-        gender = _gender_from_title(tokens, start) if kind == PERSON else None
+        gender = ner.title_gender(tokens, start) if kind == PERSON else None
         mentions.append(Mention(position, start, end, surface, kind, gender=gender))
         covered.update(range(start, end))
     heads = reader.modifier_heads  # most tokens, and many sentences, have none

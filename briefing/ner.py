@@ -70,6 +70,17 @@ STRONG_PERSON_TITLES = _words(
 MALE_TITLES = _words("Mr Mr. Sir Lord King Prince Pope Herr Signor Sheikh Emir Congressman Father")
 FEMALE_TITLES = _words("Mrs Mrs. Ms Ms. Dame Lady Queen Princess Mme Mlle Frau Congresswoman")
 
+
+def title_gender(tokens: Sequence[str], start: int) -> str | None:
+    """The gender a title right before a name gives ("Mr", "Queen"), or None."""
+    before = tokens[start - 1] if start else ""
+    if before in MALE_TITLES:
+        return "male"
+    if before in FEMALE_TITLES:
+        return "female"
+    return None
+
+
 # Last words that make a run an organisation.
 ORG_SUFFIXES = _words(
     "Inc Inc. Corp Corp. Corporation Co Co. Company Companies Ltd Ltd. Limited Plc PLC plc LLC AG "

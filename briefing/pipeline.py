@@ -42,6 +42,7 @@ from .stories import (
     DEFAULT_THRESHOLD,
     DEFAULT_WINDOW_HOURS,
     build_stories,
+    point_stems,
     point_words,
     term_counts,
 )
@@ -142,6 +143,25 @@ def summarize_articles(
     return summaries, problems
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a briefing is built.
+
+    The stages make millions of small objects (tokens, names, stems) that form no cycles and
+    live until the briefing is composed; the collector would walk them all again and again,
+    a sixth of the whole run at 2,000 articles. Reference counting still frees them, forked
+    workers inherit the pause, and whatever cycles appear are collected once it ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@collector_paused()
 def build_briefing(
     articles: Sequence[Article],
     date: dt.date,
@@ -166,50 +186,6 @@ def build_briefing(
     points of recent briefings, so repeats are marked or dropped. `workers`
     processes share the per-article work; the briefing is the same for any number.
     """
-    with collector_paused():
-        return _build_briefing(
-            articles, date, algorithm=algorithm, points=points, language=language,
-            aliases=aliases, problems=problems, progress=progress, cluster=cluster,
-            threshold=threshold, window_hours=window_hours, shape=shape, recent=recent,
-            workers=workers,
-        )
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a briefing is built.
-
-    The stages make millions of small objects (tokens, names, stems) that form no cycles and
-    live until the briefing is composed; the collector would walk them all again and again,
-    a sixth of the whole run at 2,000 articles. Reference counting still frees them, forked
-    workers inherit the pause, and whatever cycles appear are collected once it ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _build_briefing(
-    articles: Sequence[Article],
-    date: dt.date,
-    *,
-    algorithm: str,
-    points: int,
-    language: str,
-    aliases: AliasBook | None,
-    problems: Sequence[Problem],
-    progress: Progress | None,
-    cluster: bool,
-    threshold: float,
-    window_hours: float,
-    shape: Shape,
-    recent: Sequence[tuple[str, str]],
-    workers: int,
-) -> Briefing:
     # A story pools candidates from all its articles, so take a few spare ones.
     candidates = points + CANDIDATE_SPARE if cluster else points
     reader = name_reader(aliases)
@@ -231,10 +207,7 @@ def _build_briefing(
     earlier = EarlierIndex((day, frozenset(content_stems(text, language))) for day, text in recent)
 
     def earlier_date(point: KeyPoint) -> str | None:
-        stems = words.get((point.article_id, point.index))
-        if stems is None:
-            stems = frozenset(content_stems(point.text, language))
-        return earlier.when(stems)
+        return earlier.when(point_stems(point, words, language))
 
     kept = [document.article for document in documents]
     own_points = {article_id: ranked[:points] for article_id, ranked in chosen.items()}
@@ -260,6 +233,7 @@ LANGUAGE_CODES = {
 }
 
 
+@collector_paused()
 def generate(
     config: Config,
     date: dt.date,
@@ -278,26 +252,6 @@ def generate(
 
     Arguments left as None take their value from the configuration.
     """
-    with collector_paused():
-        return _generate(config, date, inputs, out_dir, algorithm=algorithm, points=points,
-                         progress=progress, cluster=cluster, extra_articles=extra_articles,
-                         extra_problems=extra_problems, workers=workers)
-
-
-def _generate(
-    config: Config,
-    date: dt.date,
-    inputs: Sequence[Path] | None,
-    out_dir: Path | None,
-    *,
-    algorithm: str | None,
-    points: int | None,
-    progress: Progress | None,
-    cluster: bool | None,
-    extra_articles: Sequence[Article],
-    extra_problems: Sequence[Problem],
-    workers: int | None,
-) -> Edition:
     out_dir = out_dir or config.output_dir
     files = config.briefing_inputs if inputs is None else inputs  # [] means web sources only
     harvest = read_inputs(files, config.max_article_bytes)

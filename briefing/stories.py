@@ -237,7 +237,7 @@ def merge_points(
             if rank >= len(candidates):
                 continue
             point = candidates[rank]
-            stems = _words_of(point, words, language)
+            stems = point_stems(point, words, language)
             match = next((g for g in groups if overlap(stems, g["words"]) >= same_point), None)
             if match is None:
                 groups.append({"words": stems, "members": [(rank, point)], "order": len(groups)})
@@ -256,7 +256,8 @@ def merge_points(
     )
 
 
-def _words_of(point: KeyPoint, words: PointWords | None, language: str) -> frozenset[str]:
+def point_stems(point: KeyPoint, words: PointWords | None, language: str) -> frozenset[str]:
+    """A point's stems from ``point_words`` when made already, else made now."""
     known = words.get((point.article_id, point.index)) if words is not None else None
     return known if known is not None else frozenset(content_stems(point.text, language))
 
@@ -305,7 +306,7 @@ def build_stories(
             members, [vectors[position[i]] for i in ids])
         points = []
         for story_point in merge_points(ranked, ids, count, language, words=words):
-            stems = _words_of(story_point.point, words, language)
+            stems = point_stems(story_point.point, words, language)
             if cluster and seen.repeats(stems):
                 continue  # another story already says this
             seen.add(stems)

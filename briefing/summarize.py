@@ -349,12 +349,7 @@ def _people(document: Document) -> list[list[Person]]:
         surname = tokens[end - 1]
         title = titles[surname].most_common(1)[0][0] if surname in titles else None
         full = full_names.get(surname, set())
-        before = tokens[start - 1] if start else ""
-        gender = _HONORIFIC_GENDER.get(title or "")
-        if gender is None and before in ner.MALE_TITLES:
-            gender = "male"
-        elif gender is None and before in ner.FEMALE_TITLES:
-            gender = "female"
+        gender = _HONORIFIC_GENDER.get(title or "") or ner.title_gender(tokens, start)
         firsts = {name.split()[0] for name in full}
         male, female = firsts & given.male_names, firsts & given.female_names
         if gender is None and bool(male) != bool(female):
