@@ -53,7 +53,9 @@ def write_briefing(rendered: Rendered, message: EmailMessage, out_dir: Path) -> 
     paths = briefing_paths(out_dir, rendered.data["date"])
     write_atomic(paths["html"], rendered.html.encode("utf-8"))
     write_atomic(paths["txt"], rendered.text.encode("utf-8"))
-    data = json.dumps(rendered.data, ensure_ascii=False, indent=2) + "\n"
+    # Compact: for tools, not eyes (jq shows it indented), and the indented form takes
+    # Python's slow encoder, a tenth of a second per thousand articles.
+    data = json.dumps(rendered.data, ensure_ascii=False, separators=(",", ":")) + "\n"
     write_atomic(paths["json"], data.encode("utf-8"))
     write_atomic(paths["eml"], message.as_bytes())
     return paths
