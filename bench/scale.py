@@ -126,8 +126,8 @@ def _time_stages(seconds: dict[str, float]) -> None:
     stage_of = {
         "read_inputs": "read", "to_document": "split", "summarize": "summarize",
         "term_counts": "stories", "point_words": "stories", "build_stories": "stories",
-        "load_aliases": "actors",
-        "name_reader": "actors", "read_names": "actors", "find_actors": "actors",
+        "load_aliases": "actors", "name_reader": "actors", "tag_names": "actors",
+        "read_names": "actors", "find_actors": "actors",
         "compose": "compose", "render": "render", "build_message": "write",
         "write_briefing": "write", "write_atomic": "write",
     }

@@ -36,11 +36,11 @@ from briefing.models import (
     KeyPoint,
     PointActors,
 )
-from briefing.ner import tag_tokens, tokenize
+from briefing.ner import tag_tokens
 
 __all__ = [
     "AliasBook", "KnownActor", "NameReader", "NamedSentence", "Reading", "find_actors",
-    "known_tags", "load_aliases", "name_reader", "read_names", "tag_tokens",
+    "known_tags", "load_aliases", "name_reader", "read_names", "tag_names", "tag_tokens",
 ]
 
 _SECTIONS = {"people": PERSON, "organisations": ORGANISATION, "places": PLACE}
@@ -235,22 +235,29 @@ def _sentence_mentions(
     return mentions
 
 
-def read_names(document: Document, reader: NameReader) -> Reading:
+def tag_names(document: Document, reader: NameReader) -> ner.Tagging:
+    """The tagger's reading of a document, knowing the alias book's names."""
+    return ner.tag_texts([sentence.text for sentence in document.sentences], reader.known)
+
+
+def read_names(
+    document: Document, reader: NameReader, tagging: ner.Tagging | None = None
+) -> Reading:
     """Step 1 for one document: every sentence's tokens and the names in them.
 
     Depends on nothing but the document and the alias book, so it can run per article, in
-    parallel, before the briefing-wide steps of ``find_actors``.
+    parallel, before the briefing-wide steps of ``find_actors``. `tagging` is the document's
+    ``tag_names`` when the caller has it already.
     """
-    token_lists = [tokenize(s.text) for s in document.sentences]
-    headlines = [ner.is_headline(tokens) for tokens in token_lists]
-    spans = ner.tag_document(token_lists, known=reader.known, headlines=headlines)
+    tagging = tagging or tag_names(document, reader)
     return tuple(
         NamedSentence(
             tokens, sentence.paragraph,
             _sentence_mentions(i, tokens, sentence_spans, reader, headline),
         )
         for i, (sentence, tokens, sentence_spans, headline) in enumerate(
-            zip(document.sentences, token_lists, spans, headlines, strict=True)
+            zip(document.sentences, tagging.tokens, tagging.spans, tagging.headlines,
+                strict=True)
         )
     )
 

@@ -892,6 +892,23 @@ def tag_document(
     return tagged
 
 
+@dataclass(frozen=True)
+class Tagging:
+    """One document as the tagger read it: per sentence, its tokens, whether it is a headline,
+    and its name spans. The summarizer and the actors stage both read names; they share one."""
+
+    tokens: list[list[str]]
+    headlines: list[bool]
+    spans: list[list[Span]]
+
+
+def tag_texts(sentences: Sequence[str], known: KnownNames | None = None) -> Tagging:
+    """Tokenize and tag the sentences of one document (see ``tag_document``)."""
+    tokens = [tokenize(text) for text in sentences]
+    headlines = [is_headline(sentence) for sentence in tokens]
+    return Tagging(tokens, headlines, tag_document(tokens, known, headlines))
+
+
 def tag_tokens(tokens: Sequence[str]) -> list[Span]:
     """For the bench on pre-tokenised text: entity spans (start token, end token exclusive,
     kind)."""

@@ -29,6 +29,7 @@ from .actors import (
     load_aliases,
     name_reader,
     read_names,
+    tag_names,
 )
 from .archive import EarlierIndex, archive_path, earlier_points
 from .compose import DEFAULT_SHAPE, Shape, compose
@@ -86,8 +87,10 @@ def summarize_article(
         document = to_document(article, language)
         if not document.sentences:
             raise ValueError("no sentences left after removing page furniture")
-        points = tuple(summarize(document, count, algorithm, language))
-        names = read_names(document, reader) if reader is not None else None
+        # Tagged once: the summarizer resolves "He said" with the names the actors stage reads.
+        tagging = tag_names(document, reader) if reader is not None else None
+        points = tuple(summarize(document, count, algorithm, language, tagging))
+        names = read_names(document, reader, tagging) if reader is not None else None
         terms = term_counts(document, language) if cluster else None
         words = point_words(points, language)
     except Exception as error:  # one broken article must not sink the briefing

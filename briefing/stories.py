@@ -11,6 +11,7 @@ collapse into one point that credits every article carrying it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,8 +41,9 @@ def term_counts(document: Document, language: str = "english") -> Counter[str]:
     terms: Counter[str] = Counter()
     for stem in content_stems(document.title, language):
         terms[stem] += TITLE_WEIGHT
-    # One call for the whole body: no word runs across the space between two sentences.
-    terms.update(content_stems(" ".join(s.text for s in document.sentences), language))
+    # Sentence by sentence, as the summarizer just read them (content_stems caches them).
+    terms.update(itertools.chain.from_iterable(
+        content_stems(sentence.text, language) for sentence in document.sentences))
     return terms
 
 

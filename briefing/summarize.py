@@ -55,8 +55,9 @@ class Choice(NamedTuple):
     text: str | None = None  # the point's wording when it is not the sentence's own
 
 
-# (document, count, language) -> choices, best first
-Chooser = Callable[[Document, int, str], list[Choice]]
+# (document, count, language, the tagger's reading of the document if the caller has one)
+# -> choices, best first
+Chooser = Callable[[Document, int, str, "ner.Tagging | None"], list[Choice]]
 
 MIN_WORDS = 5  # shorter sentences are bylines, credits or link lines, never points
 
@@ -88,16 +89,20 @@ def _stem(language: str, word: str) -> str:
     return stemmer(language)(word)
 
 
-def content_words(text: str, language: str) -> list[str]:
+# The summarizer, the stories stage and point merging read the same sentences of one
+# article in turn: a small cache lets them split and stem each sentence once.
+@lru_cache(maxsize=1024)
+def content_words(text: str, language: str) -> tuple[str, ...]:
     """The words of `text` that are not stop words, lower-cased, in order."""
     stops = stop_words(language)
     lowered = (word.lower() for word in split_words(text, language))
-    return [word for word in lowered if word not in stops]
+    return tuple(word for word in lowered if word not in stops)
 
 
-def content_stems(text: str, language: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def content_stems(text: str, language: str) -> tuple[str, ...]:
     """Stems of the words of `text` that are not stop words, in order."""
-    return [_stem(language, word) for word in content_words(text, language)]
+    return tuple(_stem(language, word) for word in content_words(text, language))
 
 
 def word_count(text: str, language: str = "english") -> int:
@@ -250,10 +255,13 @@ class Readable:
     name when `referent` is sure who is meant. Anything else stays dangling.
     """
 
-    def __init__(self, document: Document, language: str = "english") -> None:
+    def __init__(
+        self, document: Document, language: str = "english", tagging: ner.Tagging | None = None
+    ) -> None:
         self.document = document
         self.language = normalize_language(language).lower()
-        self._people: list[list[Person]] | None = None  # per sentence, tagged when first needed
+        self.tagging = tagging  # the tagger's reading, when the caller has it already
+        self._people: list[list[Person]] | None = None  # per sentence, found when first needed
 
     def text(self, position: int) -> str | None:
         """The sentence at `position` worded to read alone, or None when it cannot be."""
@@ -301,7 +309,7 @@ class Readable:
     def people(self) -> list[list[Person]]:
         """The people each sentence names."""
         if self._people is None:
-            self._people = _people(self.document)
+            self._people = _people(self.document, self.tagging)
         return self._people
 
 
@@ -320,7 +328,7 @@ def _pronoun_slot(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _people(document: Document) -> list[list[Person]]:
+def _people(document: Document, tagging: ner.Tagging | None = None) -> list[list[Person]]:
     """For each sentence, the people it names, as the actors stage's tagger finds them.
 
     A person's gender comes from a title the article gives them ("Mr
@@ -329,10 +337,11 @@ def _people(document: Document) -> list[list[Person]]:
     names them with a title, else by their full name. A lone capitalised
     word with none of these is left out: the tagger's guess, not a person.
     """
-    sentences = [ner.tokenize(sentence.text) for sentence in document.sentences]
+    tagging = tagging or ner.tag_texts([sentence.text for sentence in document.sentences])
+    sentences = tagging.tokens
     spans = [
         [(start, end) for start, end, kind in tagged if kind == ner.PER]
-        for tagged in ner.tag_document(sentences)
+        for tagged in tagging.spans
     ]
     titles: dict[str, Counter[str]] = {}  # surname -> honorifics the article gives it
     for sentence in document.sentences:
@@ -393,7 +402,9 @@ def rank_by_score(
 # --- lead baseline ---------------------------------------------------------------------------
 
 
-def choose_lead(document: Document, count: int, language: str) -> list[Choice]:
+def choose_lead(
+    document: Document, count: int, language: str, tagging: ner.Tagging | None = None
+) -> list[Choice]:
     """The first sentences: news puts the most important facts first."""
     scores = [1.0 / (1 + position) for position in range(len(document.sentences))]
     return rank_by_score(document, scores, count, language)
@@ -477,7 +488,9 @@ def _plain(summarizer_class: type) -> Callable[[Document, str], object]:
 def sumy_chooser(build: Callable[[Document, str], object], with_title: bool = False) -> Chooser:
     """A chooser ranking sentences by a sumy summarizer's own rating."""
 
-    def choose(document: Document, count: int, language: str) -> list[Choice]:
+    def choose(
+        document: Document, count: int, language: str, tagging: ner.Tagging | None = None
+    ) -> list[Choice]:
         sumy_document = to_sumy_document(document, language, with_title)
         scores = sumy_ratings(build(document, language), sumy_document)
         return rank_by_score(document, scores, count, language)
@@ -539,7 +552,9 @@ def length_factor(words: int) -> float:
     return min(1.0, words / FULL_LENGTH)
 
 
-def choose_briefing(document: Document, count: int, language: str) -> list[Choice]:
+def choose_briefing(
+    document: Document, count: int, language: str, tagging: ner.Tagging | None = None
+) -> list[Choice]:
     """Our default: central, early, on-topic sentences that read alone, without repeats.
 
     Score = (centrality + POSITION_WEIGHT x lead prior + TITLE_WEIGHT x title
@@ -553,7 +568,7 @@ def choose_briefing(document: Document, count: int, language: str) -> list[Choic
     """
     texts = [s.text for s in document.sentences]
     words = [content_words(text, language) for text in texts]
-    stem_sets = [frozenset(_stem(language, word) for word in sentence) for sentence in words]
+    stem_sets = [frozenset(content_stems(text, language)) for text in texts]
     central = centrality(words)
     on_topic = title_overlap(stem_sets, frozenset(content_stems(document.title, language)))
     lead = position_prior(len(texts))
@@ -569,7 +584,7 @@ def choose_briefing(document: Document, count: int, language: str) -> list[Choic
     lede = next(iter(_candidates(document, language)), None)
     if lede is not None and on_topic[lede] > 0:
         scores[lede] = max(scores) + POSITION_WEIGHT
-    return select_points(document, scores, stem_sets, count, language)
+    return select_points(document, scores, stem_sets, count, language, tagging)
 
 
 def select_points(
@@ -578,6 +593,7 @@ def select_points(
     stem_sets: Sequence[frozenset[str]],
     count: int,
     language: str,
+    tagging: ner.Tagging | None = None,
 ) -> list[Choice]:
     """Greedy pick by score of sentences that read alone (see Readable), without repeats.
 
@@ -585,7 +601,7 @@ def select_points(
     neither is one sharing REDUNDANT of its words with a point already
     chosen: an article may give fewer points than asked rather than those.
     """
-    readable = Readable(document, language)
+    readable = Readable(document, language, tagging)
     chosen: list[Choice] = []
     for i in sorted(_candidates(document, language), key=lambda i: (-scores[i], i)):
         if len(chosen) == count:
@@ -638,6 +654,7 @@ def summarize(
     count: int = 3,
     algorithm: str = DEFAULT_ALGORITHM,
     language: str = "english",
+    tagging: ner.Tagging | None = None,
 ) -> list[KeyPoint]:
     """Best `count` sentences of `document` as key points, best first.
 
@@ -645,7 +662,8 @@ def summarize(
     Fewer points when the document is short, [] when it has no sentences; the
     default also leaves out sentences that cannot be made to read alone, and
     words a point as `Readable` does, so KeyPoint.text may differ from the
-    sentence at KeyPoint.index ("He said ..." -> "Mr Smith said ...").
+    sentence at KeyPoint.index ("He said ..." -> "Mr Smith said ..."). `tagging` is
+    the tagger's reading of the document (``ner.tag_texts``) when the caller has one.
     """
     try:
         choose = _CHOOSERS[algorithm]
@@ -656,7 +674,7 @@ def summarize(
     if count <= 0 or not document.sentences:
         return []
     points = []
-    for position, score, text in choose(document, count, language):
+    for position, score, text in choose(document, count, language, tagging):
         sentence = document.sentences[position]
         points.append(KeyPoint(document.id, sentence.index, text or sentence.text, score))
     return points
