@@ -472,16 +472,18 @@ def _strip_edges(
     # A function word ("The", "How", "They") starts no name, wherever it stands; at the start
     # of a sentence, neither does a word the document also uses in lower case.
     while start < end - (not at_sentence_start):
-        whole = " ".join(tokens[start:end])
-        if _is_place(whole, gaz, memory) or whole in memory.types:
-            break  # "New Zealand", "The Hague", "Federal Reserve" from the alias book
         first = tokens[start]
         low = first.lower()
         common = low in _FUNCTION_WORDS or (
             at_sentence_start and (low in gaz.stopwords or low in memory.lower_words)
         )
+        if not common:
+            break  # most runs: asked first, as it is the cheapest question
+        whole = " ".join(tokens[start:end])
+        if _is_place(whole, gaz, memory) or whole in memory.types:
+            break  # "New Zealand", "The Hague", "Federal Reserve" from the alias book
         if (
-            not common or first in memory.types or _place_kind(first, gaz) or gaz.given(first)
+            first in memory.types or _place_kind(first, gaz) or gaz.given(first)
             or (first.isupper() and len(first) > 1)
         ):
             break
