@@ -29,6 +29,7 @@ from functools import cache, lru_cache
 from itertools import groupby
 from typing import NamedTuple
 
+import Stemmer as snowball
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
 from sumy.nlp.stemmers import Stemmer, null_stemmer
@@ -83,10 +84,21 @@ def stemmer(language: str) -> Callable[[str], str]:
         return null_stemmer
 
 
+@cache
+def word_stemmer(language: str) -> Callable[[str], str]:
+    """The stemmer of our own summarizer and the stories stage: the Snowball project's C
+    stemmer (PyStemmer), five times faster than the pure-Python one sumy's algorithms use
+    and of the current Snowball rules ("added" -> "add", not "ad"); sumy's otherwise."""
+    try:
+        return snowball.Stemmer(language).stemWord
+    except KeyError:
+        return stemmer(language)
+
+
 @lru_cache(maxsize=200_000)
 def _stem(language: str, word: str) -> str:
-    # Snowball stemming is the slowest step; news repeats its words, so memoise.
-    return stemmer(language)(word)
+    # News repeats its words: a dictionary look-up is cheaper still than stemming again.
+    return word_stemmer(language)(word)
 
 
 # The summarizer, the stories stage and point merging read the same sentences of one
