@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Tokenizer", "split_sentences", "split_words"]
+__all__ = ["Tokenizer", "count_words", "split_sentences", "split_words"]
 
 # --- Candidate boundaries -------------------------------------------------
 
@@ -388,6 +388,11 @@ def split_words(text: str, language: str = "english") -> list[str]:
     with spaces between words.
     """
     return list(_words(text))
+
+
+def count_words(text: str) -> int:
+    """Number of ``split_words`` tokens in `text`."""
+    return len(_words(text))
 
 
 @lru_cache(maxsize=4096)

@@ -19,6 +19,7 @@ other that leans on an earlier one is never a point.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import warnings
@@ -45,7 +46,7 @@ from sumy.utils import get_stop_words, normalize_language
 
 from . import ner
 from .models import Document, KeyPoint
-from .sentences import Tokenizer, split_words
+from .sentences import Tokenizer, count_words, split_words
 
 
 class Choice(NamedTuple):
@@ -107,19 +108,19 @@ def _stem(language: str, word: str) -> str:
 def content_words(text: str, language: str) -> tuple[str, ...]:
     """The words of `text` that are not stop words, lower-cased, in order."""
     stops = stop_words(language)
-    lowered = (word.lower() for word in split_words(text, language))
-    return tuple(word for word in lowered if word not in stops)
+    return tuple([word for word in map(str.lower, split_words(text, language))
+                  if word not in stops])
 
 
 @lru_cache(maxsize=1024)
 def content_stems(text: str, language: str) -> tuple[str, ...]:
     """Stems of the words of `text` that are not stop words, in order."""
-    return tuple(_stem(language, word) for word in content_words(text, language))
+    return tuple([_stem(language, word) for word in content_words(text, language)])
 
 
 def word_count(text: str, language: str = "english") -> int:
     """Number of words in `text`."""
-    return len(split_words(text, language))
+    return count_words(text)  # the same rule for every language, as split_words says
 
 
 # --- points a reader can use alone -----------------------------------------------------------
@@ -533,9 +534,7 @@ def centrality(words: Sequence[Sequence[str]]) -> list[float]:
     article's word counts: O(words), not O(sentences²).
     """
     counts = [Counter(sentence) for sentence in words]
-    everywhere: Counter[str] = Counter()
-    for sentence in counts:
-        everywhere.update(sentence)
+    everywhere = Counter(itertools.chain.from_iterable(words))
     logs = [math.log(len(sentence)) for sentence in words if sentence]
     mean_log = sum(logs) / len(logs) if logs else 0.0
     raw = []

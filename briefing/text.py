@@ -16,7 +16,9 @@ from .sentences import split_sentences
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
-_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+# Runs of spaces, and any other space character; a single plain space, the commonest
+# character of all, matches nothing, so is not replaced by itself.
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]{2,}|[\t\u00a0\u2009\u202f]")
 _TERMINAL = re.compile(r"[.!?…]['\"’”»)\]]*$")
 _WORD = re.compile(r"\w+")
 
