@@ -489,6 +489,8 @@ def _strip_edges(
             break
         start += 1
         at_sentence_start = False
+    if start >= end:
+        return start, end, hint, titled  # a lone "The", "He": most emptied runs, in news
     while start < end and (
         tokens[start] in NON_ENTITY or (at_sentence_start and tokens[start] in _NUMBER_WORDS)
     ):
@@ -559,7 +561,7 @@ def _type_span(
         return PER
     if len(words) == 1 and last in memory.surnames:
         return PER
-    if len(words) > 1 and last in gaz.places and first not in DIRECTIONS | LOC_PREFIXES:
+    if len(words) > 1 and last in gaz.places and first not in _PLACE_LEADS:
         return ORG  # a club named after its town: "Dynamo Moscow", "Red Star Belgrade"
     if len(words) == 1 and (_is_upper_word(last) and len(last) <= 5):
         return ORG
@@ -583,6 +585,8 @@ def _type_span(
     return None
 
 
+# First words that make "<word> <town>" a place rather than a club named after it.
+_PLACE_LEADS = DIRECTIONS | LOC_PREFIXES
 _TEAM_NAMES = _words("City Town United Rovers Wanderers Athletic Albion County Villa Rangers")
 # Common nouns that make the name before them a place: "the Old Mill bridge".
 _PLACE_NOUNS = _words(
@@ -689,10 +693,13 @@ def _type_runs(
         return [(start, end, kind, False) for start, end, kind in
                 _headline_spans(tokens, memory, gaz)]
     typed: list[_Typed] = []
+    # A one-word run has nothing to split off; most runs are one word, so skip the call.
     runs = [
         part
         for run in candidates
-        for part in _split_at_places(tokens, *run, gaz, memory)
+        for part in (
+            _split_at_places(tokens, *run, gaz, memory) if run[1] - run[0] > 1 else (run,)
+        )
     ]
     for run_start, run_end in runs:
         at_start = run_start == 0 or tokens[run_start - 1] in _OPENERS
