@@ -367,7 +367,15 @@ def _is_upper_word(token: str) -> bool:
 
 def is_headline(tokens: Sequence[str]) -> bool:
     """All-caps sentences (headlines, datelines) carry no case information."""
-    # filter/map with str methods: this runs for every sentence, twice.
+    # Most sentences show early that they are mixed case: once the words not in capitals
+    # are over a quarter of all the tokens, they are over a quarter of the words counted
+    # below too, so fewer than 80% of those can be in capitals.
+    budget = len(tokens)
+    for token in tokens:
+        if not token.isupper() and len(token) > 1 and token.isalpha():
+            budget -= 4
+            if budget < 0:
+                return False
     letters = [t for t in filter(str.isalpha, tokens) if len(t) > 1]
     return len(letters) >= 1 and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
