@@ -407,7 +407,8 @@ class DocumentMemory:
 
     types: dict[str, str] = field(default_factory=dict)
     surnames: set[str] = field(default_factory=set)
-    lower_words: set[str] = field(default_factory=set)
+    # Words used past a sentence's start; a lower-case one there is a common word.
+    body_words: set[str] = field(default_factory=set)
     word_kinds: dict[str, str] = field(default_factory=dict)  # word of a typed name -> its type
 
     def remember(self, name: str, kind: str) -> None:
@@ -487,7 +488,8 @@ def _strip_edges(
         first = tokens[start]
         low = first.lower()
         common = low in _FUNCTION_WORDS or (
-            at_sentence_start and (low in gaz.stopwords or low in memory.lower_words)
+            at_sentence_start
+            and (low in gaz.stopwords or (low in memory.body_words and low[:1].islower()))
         )
         if not common:
             break  # most runs: asked first, as it is the cheapest question
@@ -889,9 +891,11 @@ def tag_document(
         headlines = [is_headline(tokens) for tokens in sentences]
     runs = [() if headline else _candidate_runs(tokens)
             for tokens, headline in zip(sentences, headlines, strict=True)]
-    body_words = {t for tokens, headline in zip(sentences, headlines, strict=True)
-                  if not headline for t in itertools.islice(tokens, 1, None)}
-    memory.lower_words.update(t for t in body_words if t[0].islower())  # tokens are never empty
+    # All body words, lower case or not: asking only about the words looked up is cheaper
+    # than picking out the lower-case ones from all of them.
+    for tokens, headline in zip(sentences, headlines, strict=True):
+        if not headline:
+            memory.body_words.update(itertools.islice(tokens, 1, None))
     first: list[list[_Typed]] = []
     taught: list[set[str]] = []
     for tokens, headline, candidates in zip(sentences, headlines, runs, strict=True):
