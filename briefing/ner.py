@@ -505,6 +505,18 @@ def _strip_edges(
         at_sentence_start = False
     if start >= end:
         return start, end, hint, titled  # a lone "The", "He": most emptied runs, in news
+    if end - start == 1:
+        # One word, as most runs are: of the rules below, only the ones that drop a word
+        # that is no name or a title on its own can apply.
+        word = tokens[start]
+        if word in NON_ENTITY or (at_sentence_start and word in _NUMBER_WORDS):
+            return end, end, hint, titled
+        if (
+            word in PERSON_TITLES and word not in memory.types and word not in _NAME_SUFFIXES
+            and not _is_place(word, gaz, memory)
+        ):
+            return start, start, hint, titled  # a title alone, unless it is a name too
+        return start, end, hint, titled
     while start < end and (
         tokens[start] in NON_ENTITY or (at_sentence_start and tokens[start] in _NUMBER_WORDS)
     ):
