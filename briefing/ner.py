@@ -565,7 +565,7 @@ def _type_span(
     first = words[0]
     if titled and len(words) <= 3:
         return PER
-    if _not_an_entity(words, tokens, start, gaz):
+    if _not_an_entity(words, name, tokens, start, gaz):
         return NOT_ENTITY
     if name in gaz.countries:
         return LOC
@@ -668,20 +668,21 @@ def _guess_demonym(word: str, gaz: Gazetteer) -> bool:
 
 
 def _not_an_entity(
-    words: Sequence[str], tokens: Sequence[str], start: int, gaz: Gazetteer
+    words: Sequence[str], name: str, tokens: Sequence[str], start: int, gaz: Gazetteer
 ) -> bool:
-    first, last = words[0], words[-1]
-    if len(words) == 1 and (
-        first in DIRECTIONS or len(first) == 1 or first in _NUMBER_WORDS
-        or _demonym_like(first, gaz)
-    ):
-        return True
-    name = " ".join(words)
+    """`name` is the words joined, as ``_type_span`` has them already."""
+    last = words[-1]
+    if len(words) == 1:
+        if (
+            last in DIRECTIONS or len(last) == 1 or last in _NUMBER_WORDS
+            or _demonym_like(last, gaz)
+        ):
+            return True
+    elif _demonym_like(last, gaz) and name not in gaz.countries:
+        return True  # "South African", "Struggling Japanese": an adjective phrase, not a name
     if start > 0 and tokens[start - 1] in _POSSESSIVE_DETERMINERS and name not in gaz.countries:
         return True  # "our Allies", "his Government": a common noun given a capital
-    if _demonym_like(last, gaz) and name not in gaz.countries:
-        return True  # "South African", "Struggling Japanese": an adjective phrase, not a name
-    return last in EVENT_SUFFIXES or not any(c.isalpha() for c in name)
+    return last in EVENT_SUFFIXES or not any(map(str.isalpha, name))
 
 
 def _followed_by_number(tokens: Sequence[str], end: int) -> bool:
@@ -729,9 +730,7 @@ def _type_runs(
     ]
     for run_start, run_end in runs:
         at_start = run_start == 0 or tokens[run_start - 1] in _OPENERS
-        start, end, hint, titled = _strip_edges(
-            tokens, run_start, run_end, at_start or headline, gaz, memory
-        )
+        start, end, hint, titled = _strip_edges(tokens, run_start, run_end, at_start, gaz, memory)
         if start >= end:
             continue
         words = tokens[start:end]
@@ -740,8 +739,11 @@ def _type_runs(
         ):
             continue  # "Minister for Defence Procurement": part of a title, not a name
         kind = _type_span(words, tokens, start, end, hint, titled, gaz, memory)
-        initial = start == 0 or tokens[start - 1] in _OPENERS
-        ambiguous = initial and end - start == 1 and not _acts_next(tokens, end)
+        ambiguous = (  # a lone sentence-initial word; the length is the cheapest question
+            end - start == 1
+            and (start == 0 or tokens[start - 1] in _OPENERS)
+            and not _acts_next(tokens, end)
+        )
         typed.append((start, end, kind, not ambiguous))
     return typed
 
