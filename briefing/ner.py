@@ -563,6 +563,7 @@ def _type_span(
     name = " ".join(words)
     last = words[-1]
     first = words[0]
+    several = len(words) > 1  # asked before the dearer questions it guards, throughout
     if titled and len(words) <= 3:
         return PER
     if _not_an_entity(words, name, tokens, start, gaz):
@@ -575,28 +576,28 @@ def _type_span(
         return ORG
     if name in gaz.places:
         return _team_or_place(tokens, start, end)
-    if last in ORG_SUFFIXES or (first in ORG_PREFIXES and len(words) > 1):
+    if last in ORG_SUFFIXES or (several and first in ORG_PREFIXES):
         return ORG
-    if len(words) > 1 and _is_place(" ".join(words[:-1]), gaz, memory) and last.endswith("s"):
+    if several and last.endswith("s") and _is_place(" ".join(words[:-1]), gaz, memory):
         return ORG  # "Chicago Cubs"
-    if last in LOC_SUFFIXES or (first in LOC_PREFIXES and len(words) > 1):
+    if last in LOC_SUFFIXES or (several and first in LOC_PREFIXES):
         return LOC
     if hint:
         return hint
-    if (gaz.given(first) or _INITIAL.match(first)) and len(words) > 1:
+    if several and (gaz.given(first) or _INITIAL.match(first)):
         return PER
-    if len(words) == 1 and last in memory.surnames:
+    if not several and last in memory.surnames:
         return PER
-    if len(words) > 1 and last in gaz.places and first not in _PLACE_LEADS:
+    if several and last in gaz.places and first not in _PLACE_LEADS:
         return ORG  # a club named after its town: "Dynamo Moscow", "Red Star Belgrade"
-    if len(words) == 1 and (_is_upper_word(last) and len(last) <= 5):
+    if not several and len(last) <= 5 and _is_upper_word(last):
         return ORG
-    if len(words) > 1 and all(w in gaz.demonyms or w in DIRECTIONS for w in words[:-1]):
+    if several and all(w in gaz.demonyms or w in DIRECTIONS for w in words[:-1]):
         return _type_span(words[-1:], tokens, end - 1, end, None, False, gaz, memory)
     if _followed_by_number(tokens, end) or _team_context(tokens, start, end):
         return ORG
     if (
-        len(words) == 1 and start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS
+        not several and start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS
         and (start < 2 or tokens[start - 2].lower() not in _HOLDING_WORDS)
     ):
         return LOC  # "in Tavildara", but not "shares in Yukos"
@@ -604,7 +605,7 @@ def _type_span(
         return LOC  # "the city council of Riverton", "the mayor of Northfield"
     if end < len(tokens) and tokens[end] in _PLACE_NOUNS:
         return LOC  # "the Old Mill bridge", "Kings Cross station": a named place
-    if len(words) > 1 and last in _TEAM_NAMES:
+    if several and last in _TEAM_NAMES:
         return ORG  # "Harbour City won": a club, not a person
     if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
         return PER
