@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -711,31 +711,38 @@ _Typed = tuple[int, int, str | None, bool]
 def _type_runs(
     tokens: Sequence[str], headline: bool, memory: DocumentMemory, gaz: Gazetteer,
     candidates: Sequence[tuple[int, int]],
-) -> list[_Typed]:
-    """One sentence's name spans with their types, before the final pass's fallback.
+) -> list[list[_Typed]]:
+    """Per candidate run, its name spans with their types (a headline's: all in one group).
 
-    `candidates` are its ``_candidate_runs``, the same in both passes. Memory is read only
-    under names made of the runs' own words (a headline's: of its words, title-cased too).
+    `candidates` are the sentence's ``_candidate_runs``, the same in both passes.
     """
     if headline:
-        return [(start, end, kind, False) for start, end, kind in
-                _headline_spans(tokens, memory, gaz)]
+        return [[(start, end, kind, False) for start, end, kind in
+                 _headline_spans(tokens, memory, gaz)]]
+    return [_type_run(tokens, start, end, memory, gaz) for start, end in candidates]
+
+
+def _type_run(
+    tokens: Sequence[str], run_start: int, run_end: int, memory: DocumentMemory, gaz: Gazetteer,
+) -> list[_Typed]:
+    """One candidate run's name spans with their types, before the final pass's fallback.
+
+    Memory is read only under names made of the run's own words.
+    """
     typed: list[_Typed] = []
     # A one-word run has nothing to split off; most runs are one word, so skip the call.
-    runs = [
-        part
-        for run in candidates
-        for part in (
-            _split_at_places(tokens, *run, gaz, memory) if run[1] - run[0] > 1 else (run,)
-        )
-    ]
-    for run_start, run_end in runs:
-        at_start = run_start == 0 or tokens[run_start - 1] in _OPENERS
-        start, end, hint, titled = _strip_edges(tokens, run_start, run_end, at_start, gaz, memory)
+    parts = (
+        _split_at_places(tokens, run_start, run_end, gaz, memory)
+        if run_end - run_start > 1 else ((run_start, run_end),)
+    )
+    for part_start, part_end in parts:
+        at_start = part_start == 0 or tokens[part_start - 1] in _OPENERS
+        start, end, hint, titled = _strip_edges(tokens, part_start, part_end, at_start, gaz,
+                                                memory)
         if start >= end:
             continue
         words = tokens[start:end]
-        if _portfolio(tokens, run_start) and not (
+        if _portfolio(tokens, part_start) and not (
             gaz.given(words[0]) or _is_place(" ".join(words), gaz, memory)
         ):
             continue  # "Minister for Defence Procurement": part of a title, not a name
@@ -750,7 +757,7 @@ def _type_runs(
 
 
 def _spans(
-    tokens: Sequence[str], typed: Sequence[_Typed], memory: DocumentMemory, final: bool
+    tokens: Sequence[str], typed: Iterable[_Typed], memory: DocumentMemory, final: bool
 ) -> list[Span]:
     """The typed runs that are names; in the final pass, untyped ones get a fallback type."""
     spans: list[Span] = []
@@ -763,11 +770,9 @@ def _spans(
     return spans
 
 
-def _read_words(tokens: Sequence[str], headline: bool, runs: Sequence[tuple[int, int]]) -> set[str]:
-    """The words under which ``_type_runs`` may look a sentence's names up in the memory."""
-    if headline:
-        return {*tokens, *(_title_case(t) for t in tokens)}
-    return {token for start, end in runs for token in tokens[start:end]}
+def _headline_words(tokens: Sequence[str]) -> set[str]:
+    """The words under which ``_headline_spans`` may look a headline's names up in the memory."""
+    return {*tokens, *(_title_case(t) for t in tokens)}
 
 
 def _portfolio(tokens: Sequence[str], start: int) -> bool:
@@ -911,23 +916,33 @@ def tag_document(
     for tokens, headline in zip(sentences, headlines, strict=True):
         if not headline:
             memory.body_words.update(itertools.islice(tokens, 1, None))
-    first: list[list[_Typed]] = []
+    first: list[list[list[_Typed]]] = []
     taught: list[set[str]] = []
     for tokens, headline, candidates in zip(sentences, headlines, runs, strict=True):
-        typed = _type_runs(tokens, headline, memory, gaz, candidates)
-        first.append(typed)
+        groups = _type_runs(tokens, headline, memory, gaz, candidates)
+        first.append(groups)
+        typed = itertools.chain.from_iterable(groups)
         taught.append(_learn(tokens, _spans(tokens, typed, memory, final=False), memory))
-    # The final pass, last sentence first. A sentence none of whose words the memory learnt
-    # anything about since the first pass read it would be typed the same again (the memory
-    # only gains names), so only the fallback is new for it: most sentences, in news.
+    # The final pass, last sentence first. A run (a headline: a sentence) none of whose words
+    # the memory learnt anything about since the first pass read it would be typed the same
+    # again (the memory only gains names), so only the fallback is new for it: most runs,
+    # in news.
     tagged: list[list[Span]] = [[] for _ in sentences]
     learnt_since: set[str] = set()
     for i in range(len(sentences) - 1, -1, -1):
         tokens, headline, candidates = sentences[i], headlines[i], runs[i]
         learnt_since |= taught[i]
-        typed = first[i]
-        if not learnt_since.isdisjoint(_read_words(tokens, headline, candidates)):
-            typed = _type_runs(tokens, headline, memory, gaz, candidates)
+        groups = first[i]
+        if headline:
+            if not learnt_since.isdisjoint(_headline_words(tokens)):
+                groups = _type_runs(tokens, headline, memory, gaz, candidates)
+        else:
+            groups = [
+                group if learnt_since.isdisjoint(tokens[start:end])
+                else _type_run(tokens, start, end, memory, gaz)
+                for (start, end), group in zip(candidates, groups, strict=True)
+            ]
+        typed = itertools.chain.from_iterable(groups)
         tagged[i] = _spans(tokens, typed, memory, final=True)
     return tagged
 
