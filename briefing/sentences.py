@@ -41,7 +41,8 @@ _BULLET = re.compile(r"(?<=\s)(?=[•⁃‣▪◦])")
 
 # An opening quote: at the start or after space, a bracket or a dash, and
 # followed by text (or by a space after a French «).
-_QUOTE_OPEN = re.compile(r"(?:^|(?<=[\s(\[{—–-]))([\"“«„‚‘'])(?:(?=\S)|(?<=«))")
+# "Not after anything but a space, bracket or dash" covers the text's start in one look-behind.
+_QUOTE_OPEN = re.compile(r"(?<![^\s(\[{—–-])([\"“«„‚‘'])(?:(?=\S)|(?<=«))")
 # The closing quote for each opening one: after text, not followed by a letter
 # (so "don't" and "BA's" are apostrophes, not quotes).
 _QUOTE_CLOSE = {
