@@ -249,7 +249,8 @@ def read_names(
     parallel, before the briefing-wide steps of ``find_actors``. `tagging` is the document's
     ``tag_names`` when the caller has it already.
     """
-    tagging = tagging or tag_names(document, reader)
+    if tagging is None:
+        tagging = tag_names(document, reader)
     return tuple(
         NamedSentence(
             tokens, sentence.paragraph,

@@ -19,7 +19,6 @@ other that leans on an earlier one is never a point.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import warnings
@@ -27,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import groupby
+from itertools import chain, groupby
 from typing import NamedTuple
 
 import Stemmer as snowball
@@ -116,11 +115,6 @@ def content_words(text: str, language: str) -> tuple[str, ...]:
 def content_stems(text: str, language: str) -> tuple[str, ...]:
     """Stems of the words of `text` that are not stop words, in order."""
     return tuple([_stem(language, word) for word in content_words(text, language)])
-
-
-def word_count(text: str, language: str = "english") -> int:
-    """Number of words in `text`."""
-    return count_words(text)  # the same rule for every language, as split_words says
 
 
 # --- points a reader can use alone -----------------------------------------------------------
@@ -350,7 +344,8 @@ def _people(document: Document, tagging: ner.Tagging | None = None) -> list[list
     names them with a title, else by their full name. A lone capitalised
     word with none of these is left out: the tagger's guess, not a person.
     """
-    tagging = tagging or ner.tag_texts([sentence.text for sentence in document.sentences])
+    if tagging is None:
+        tagging = ner.tag_texts([sentence.text for sentence in document.sentences])
     sentences = tagging.tokens
     spans = [
         [(start, end) for start, end, kind in tagged if kind == ner.PER]
@@ -400,7 +395,7 @@ def _people(document: Document, tagging: ner.Tagging | None = None) -> list[list
 def _candidates(document: Document, language: str) -> list[int]:
     """Positions of sentences long enough to be points (all of them if none is)."""
     sentences = document.sentences
-    long_enough = [i for i, s in enumerate(sentences) if word_count(s.text, language) >= MIN_WORDS]
+    long_enough = [i for i, s in enumerate(sentences) if count_words(s.text) >= MIN_WORDS]
     return long_enough or list(range(len(sentences)))
 
 
@@ -534,7 +529,7 @@ def centrality(words: Sequence[Sequence[str]]) -> list[float]:
     article's word counts: O(words), not O(sentences²).
     """
     counts = [Counter(sentence) for sentence in words]
-    everywhere = Counter(itertools.chain.from_iterable(words))
+    everywhere = Counter(chain.from_iterable(words))
     logs = [math.log(len(sentence)) for sentence in words if sentence]
     mean_log = sum(logs) / len(logs) if logs else 0.0
     raw = []
@@ -585,7 +580,7 @@ def choose_briefing(
     lead = position_prior(len(texts))
     scores = [
         (central[i] + POSITION_WEIGHT * lead[i] + TITLE_WEIGHT * on_topic[i])
-        * length_factor(word_count(texts[i], language))
+        * length_factor(count_words(texts[i]))
         for i in range(len(texts))
     ]
     # News states its main fact in its first sentence, the lede: when the lede is on the
