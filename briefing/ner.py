@@ -386,8 +386,9 @@ class DocumentMemory:
 
 def _capitalised(tokens: Sequence[str]) -> list[bool]:
     """Per token: a capitalised word, but not an adjective like "State-owned"/"Paris-based"."""
+    # Tokens are never empty, so t[0] is safe; the hyphen test is rarely needed.
     return [
-        t[:1].isupper() and ("-" not in t or not t.rsplit("-", 1)[1][:1].islower())
+        t[0].isupper() and ("-" not in t or not t.rsplit("-", 1)[1][:1].islower())
         for t in tokens
     ]
 

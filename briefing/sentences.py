@@ -380,15 +380,16 @@ def split_sentences(paragraph: str, language: str = "english") -> list[str]:
     return sentences
 
 
-def split_words(text: str, language: str = "english") -> list[str]:
+def split_words(text: str, language: str = "english") -> tuple[str, ...]:
     """Word tokens for summarizers (sumy's Tokenizer.to_words).
 
     Words and numbers, no punctuation-only tokens. Contractions ("don't"),
     possessives ("BA's"), hyphenated words ("long-haul") and numbers ("4.3",
     "1,000") stay one token. The rule is the same for every language written
-    with spaces between words.
+    with spaces between words. The tuple is cached: the summarizers and the story
+    terms ask for one sentence's words four or five times in a row.
     """
-    return list(_words(text))
+    return _words(text)
 
 
 def count_words(text: str) -> int:
@@ -396,10 +397,8 @@ def count_words(text: str) -> int:
     return len(_words(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # an article's sentences fit in it
 def _words(text: str) -> tuple[str, ...]:
-    # The summarizers and the story terms ask for one sentence's words four or five times
-    # in a row (stems, lengths, openers); an article's sentences fit in the cache.
     return tuple(_WORD.findall(text))
 
 
@@ -415,7 +414,7 @@ class Tokenizer:
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         """The sentence's words, as sumy's summarizers expect them."""
-        return tuple(split_words(sentence, self.language))
+        return split_words(sentence, self.language)
 
     def __repr__(self) -> str:
         return f"Tokenizer({self.language!r})"

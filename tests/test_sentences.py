@@ -274,17 +274,17 @@ def test_unknown_language_uses_english_rules() -> None:
 
 def test_split_words_keeps_words_and_numbers_and_drops_punctuation() -> None:
     words = split_words("Don't panic: BA's long-haul fare rose 4.3% to £1,250 -- again!")
-    assert words == [
+    assert words == (
         "Don't", "panic", "BA's", "long-haul", "fare", "rose", "4.3", "to", "1,250", "again",
-    ]
+    )
 
 
 def test_split_words_is_unicode_aware() -> None:
-    assert split_words("Größe, naïve café — Zürich.") == ["Größe", "naïve", "café", "Zürich"]
+    assert split_words("Größe, naïve café — Zürich.") == ("Größe", "naïve", "café", "Zürich")
 
 
 def test_split_words_of_punctuation_is_empty() -> None:
-    assert split_words("... -- !? “ ”") == []
+    assert split_words("... -- !? “ ”") == ()
 
 
 # --- sumy duck typing ------------------------------------------------------------
