@@ -3,7 +3,7 @@
 
 import sys
 
-from briefing.cli import main
+from briefing.app.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

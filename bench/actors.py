@@ -23,8 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from briefing import actors, ner  # noqa: E402
+from briefing import actors  # noqa: E402
 from briefing.actors import find_actors  # noqa: E402
+from briefing.actors import tagger as ner  # noqa: E402
 from briefing.models import Article, Document, KeyPoint, Sentence  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -142,7 +143,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘(A-Z0-9])|(?<=[.!?][\"”�
 def bbc_documents(path: Path, limit: int = 300) -> list[Document]:
     """The first BBC articles as Documents, split by paragraph and a simple sentence regex."""
     try:
-        from briefing.sentences import split_sentences  # the text stage, when it exists
+        from briefing.nlp.sentences import split_sentences  # the text stage, when it exists
     except ImportError:
         split_sentences = None
     documents = []

@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 from rouge_score.rouge_scorer import RougeScorer  # noqa: E402
 
 from briefing.models import Article, Document  # noqa: E402
+from briefing.nlp.text import to_document  # noqa: E402
 from briefing.summarize import ALGORITHMS, is_dangling, summarize  # noqa: E402
-from briefing.text import to_document  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-dev.jsonl"
 POINTS = 3

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
-from briefing.sentences import split_sentences  # noqa: E402
+from briefing.nlp.sentences import split_sentences  # noqa: E402
 
 Splitter = Callable[[str], list[str]]
 PASSES = 3
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
 
     rules = read_jsonl(args.golden)
     articles = paragraphs_of(read_jsonl(args.articles))
-    report("briefing.sentences", split_sentences, rules, articles)
+    report("briefing.nlp.sentences", split_sentences, rules, articles)
     other = pysbd_splitter()
     if other is not None:
         report("pysbd (comparison)", other, rules, articles)

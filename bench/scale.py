@@ -113,7 +113,7 @@ def _peak_rss_mb(who: int) -> float:
 
 
 def _config():
-    from briefing.config import load_config
+    from briefing.app.config import load_config
 
     # No .env, default settings; one input file may hold the whole day.
     return load_config(env_file=Path(os.devnull), environ={"MAX_ARTICLE_BYTES": str(10**9)})
@@ -175,7 +175,7 @@ def measure_lex_rank(source: Path) -> dict:
     from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.utils import get_stop_words
 
-    from briefing.sentences import Tokenizer
+    from briefing.nlp.sentences import Tokenizer
 
     _one_core()
     texts = [json.loads(line)["text"] for line in source.read_text("utf-8").splitlines()]

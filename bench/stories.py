@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from briefing import stories  # noqa: E402  (briefing/stories.py is the code under test)
 from briefing.models import Article, Document  # noqa: E402
-from briefing.text import to_document  # noqa: E402
+from briefing.nlp.text import to_document  # noqa: E402
 
 DEFAULT_DATA = ROOT / "bench" / "data" / "stories-labelled.jsonl"
 SWEEP = tuple(round(0.10 + 0.05 * step, 2) for step in range(11))  # 0.10 .. 0.60

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .models import (
+from briefing.models import (
     ORGANISATION,
     PLACE,
     Actor,

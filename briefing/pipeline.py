@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TypeVar
 
-from .actors import (
+from briefing.actors import (
     AliasBook,
     NameReader,
     Reading,
@@ -31,15 +31,15 @@ from .actors import (
     read_names,
     tag_names,
 )
-from .archive import EarlierIndex, archive_path, earlier_points
-from .compose import DEFAULT_SHAPE, Shape, compose
-from .config import Config
-from .files import write_atomic, write_briefing
-from .message import build_message
-from .models import Article, Briefing, Document, KeyPoint, Problem
-from .render import Rendered, render
-from .sources import read_inputs
-from .stories import (
+from briefing.app.config import Config
+from briefing.compose import DEFAULT_SHAPE, Shape, compose
+from briefing.models import Article, Briefing, Document, KeyPoint, Problem
+from briefing.nlp.text import to_document
+from briefing.output.files import write_atomic, write_briefing
+from briefing.output.message import build_message
+from briefing.output.render import Rendered, render
+from briefing.sources.files import read_inputs
+from briefing.stories import (
     DEFAULT_THRESHOLD,
     DEFAULT_WINDOW_HOURS,
     build_stories,
@@ -47,8 +47,8 @@ from .stories import (
     point_words,
     term_counts,
 )
-from .summarize import DEFAULT_ALGORITHM, content_stems, summarize
-from .text import to_document
+from briefing.stories.archive import EarlierIndex, archive_path, earlier_points
+from briefing.summarize import DEFAULT_ALGORITHM, content_stems, summarize
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

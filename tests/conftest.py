@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from briefing.config import SETTINGS  # noqa: E402  (needs the path above)
+from briefing.app.config import SETTINGS  # noqa: E402  (needs the path above)
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "::1", "localhost", "", None})
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import BUDGET
 
-from briefing.cli import main
+from briefing.app.cli import main
 from briefing.summarize import ALGORITHMS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,8 +160,8 @@ def test_summarize_prints_best_points_first_for_every_algorithm(tmp_path, capsys
         scores = [p["score"] for p in points]
         assert scores == sorted(scores, reverse=True)
         assert len({p["index"] for p in points}) == len(points)
-    from briefing.sources import parse_plain
-    from briefing.text import to_document
+    from briefing.nlp.text import to_document
+    from briefing.sources.files import parse_plain
     document = to_document(parse_plain(BUDGET, "b1"))
     for point in results[0]["points"]:
         assert document.sentences[point["index"]].text == point["text"]

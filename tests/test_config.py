@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.config import SETTINGS, ConfigError, load_config
+from briefing.app.config import SETTINGS, ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

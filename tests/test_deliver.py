@@ -30,7 +30,7 @@ from mailservers import (
     make_certificates,
 )
 
-from briefing.cli import main
+from briefing.app.cli import main
 from briefing.deliver import (
     RetryPolicy,
     SmtpSettings,
@@ -435,14 +435,14 @@ def test_backoff_doubles_with_jitter_and_is_capped():
      ("SMTP_ALLOW_INSECURE", "maybe"), ("SEND_ATTEMPTS", "0")],
 )
 def test_invalid_delivery_setting_names_the_setting(tmp_path, name, value):
-    from briefing.config import ConfigError, load_config
+    from briefing.app.config import ConfigError, load_config
 
     with pytest.raises(ConfigError, match=rf"^{name}="):
         load_config(env_file=tmp_path / "none.env", environ={name: value})
 
 
 def test_password_is_redacted_wherever_settings_are_shown(tmp_path):
-    from briefing.config import load_config
+    from briefing.app.config import load_config
     from briefing.deliver import SmtpSettings
 
     config = load_config(env_file=tmp_path / "none.env",

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.config import load_config
+from briefing.app.config import load_config
+from briefing.app.preview import LiveEdition, bind, make_handler, server_url
 from briefing.pipeline import Edition, generate
-from briefing.preview import LiveEdition, bind, make_handler, server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -22,8 +22,9 @@ from localweb import (
     story_text,
 )
 
-from briefing.cli import TerminalProgress, main
-from briefing.feeds import (
+from briefing.app.cli import TerminalProgress, main
+from briefing.models import Article
+from briefing.sources.feeds import (
     STATE_FILE,
     canonical_url,
     decode_html,
@@ -35,8 +36,7 @@ from briefing.feeds import (
     read_url_list,
     window_start,
 )
-from briefing.models import Article
-from briefing.sources import UnusableInput
+from briefing.sources.files import UnusableInput
 
 DATE = "2026-11-28"
 NOW = dt.datetime.now(dt.UTC)

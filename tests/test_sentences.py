@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.sentences import Tokenizer, split_sentences, split_words
+from briefing.nlp.sentences import Tokenizer, split_sentences, split_words
 
 # One case per English "Golden Rule" of sentence boundary detection, with our
 # own examples: (rule, paragraph, expected sentences).

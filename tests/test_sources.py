@@ -2,7 +2,7 @@
 
 import json
 
-from briefing.sources import read_inputs
+from briefing.sources.files import read_inputs
 
 BODY = (
     "The city council approved a new budget on Monday after a long debate.\n\n"

@@ -4,11 +4,11 @@ import datetime as dt
 import json
 
 from briefing import stories
-from briefing.cli import main
+from briefing.app.cli import main
 from briefing.models import Article
+from briefing.nlp.text import to_document
 from briefing.stories import cluster_articles, overlap
 from briefing.summarize import content_stems
-from briefing.text import to_document
 
 DATE = "2026-11-28"
 STAMP = "2026-11-28T{:02d}:00:00+00:00"

@@ -9,6 +9,7 @@ import pytest
 
 from briefing import summarize as summarize_module
 from briefing.models import Article, Document, Sentence
+from briefing.nlp.text import to_document
 from briefing.summarize import (
     ALGORITHMS,
     DEFAULT_ALGORITHM,
@@ -20,7 +21,6 @@ from briefing.summarize import (
     jaccard,
     summarize,
 )
-from briefing.text import to_document
 
 HARBOUR = Article(
     id="harbour",

@@ -3,7 +3,7 @@
 import pytest
 
 from briefing.models import Article
-from briefing.text import is_furniture, split_paragraphs, to_document
+from briefing.nlp.text import is_furniture, split_paragraphs, to_document
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from briefing import pipeline
-from briefing.cli import main
-from briefing.config import load_config
+from briefing.app.cli import main
+from briefing.app.config import load_config
 
 DATE = "2026-11-28"
 

@@ -36,8 +36,8 @@ from email import policy
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
-from .config import Config
-from .files import move_into, write_atomic
+from briefing.app.config import Config
+from briefing.output.files import move_into, write_atomic
 
 log = logging.getLogger(__name__)
 

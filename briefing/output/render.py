@@ -1,6 +1,6 @@
 """Render stage: a Briefing as HTML for email, plain text, and JSON for programs.
 
-Templates are Jinja2 files: the bundled ones in the repository's `templates/`
+Templates are Jinja2 files: the bundled ones in this package's `templates/`
 folder, overridden file by file by a user's TEMPLATES_DIR. HTML is
 autoescaped, so nothing from an article can become markup; premailer then
 inlines the CSS for mail clients, keeping media queries in a style tag.
@@ -9,7 +9,6 @@ inlines the CSS for mail clients, keeping media queries in a style tag.
 from __future__ import annotations
 
 import logging
-import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +17,10 @@ from typing import Any
 import jinja2
 from premailer import Premailer
 
-from .models import ActorSection, Article, Briefing
+from briefing.models import ActorSection, Article, Briefing
 
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-INSTALLED_TEMPLATES = Path(sys.prefix) / "share" / "briefing" / "templates"
+# Inside the package, so a wheel or `pip install .` carries them.
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 HTML_TEMPLATE = "briefing.html"
 TEXT_TEMPLATE = "briefing.txt"
 TEXT_WIDTH = 76
@@ -40,7 +39,7 @@ class Rendered:
 def template_dirs(user_dir: Path | None = None) -> list[Path]:
     """Where templates are looked up, the user's folder first."""
     dirs = [user_dir] if user_dir else []
-    dirs += [d for d in (BUNDLED_TEMPLATES, INSTALLED_TEMPLATES) if d.is_dir()]
+    dirs.append(BUNDLED_TEMPLATES)
     return dirs
 
 

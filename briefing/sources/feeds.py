@@ -30,8 +30,10 @@ from xml.sax import SAXException
 
 import feedparser
 
-from .config import Config
-from .fetch import (
+from briefing.app.config import Config
+from briefing.models import Article, Problem
+from briefing.output.files import write_atomic
+from briefing.sources.fetch import (
     DEFAULT_POLICY,
     FetchError,
     FetchPolicy,
@@ -41,9 +43,7 @@ from .fetch import (
     fetch_all,
     is_fetchable,
 )
-from .files import write_atomic
-from .models import Article, Problem
-from .sources import Harvest, UnusableInput, parse_html
+from briefing.sources.files import Harvest, UnusableInput, parse_html
 
 log = logging.getLogger(__name__)
 

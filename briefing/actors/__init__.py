@@ -25,7 +25,8 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from briefing import ner
+from briefing.actors import tagger as ner
+from briefing.actors.tagger import tag_tokens
 from briefing.models import (
     ORGANISATION,
     PERSON,
@@ -36,7 +37,6 @@ from briefing.models import (
     KeyPoint,
     PointActors,
 )
-from briefing.ner import tag_tokens
 
 __all__ = [
     "AliasBook", "KnownActor", "NameReader", "NamedSentence", "Reading", "find_actors",
@@ -119,7 +119,7 @@ def _index(actors: Mapping[str, KnownActor], preferred: Iterable[str] = ()) -> A
 
 @functools.cache
 def _bundled_text() -> str:
-    return resources.files("briefing").joinpath("aliases.toml").read_text("utf-8")
+    return resources.files("briefing").joinpath("data/aliases.toml").read_text("utf-8")
 
 
 def load_aliases(extra: Path | None = None) -> AliasBook:

@@ -22,7 +22,7 @@ from typing import Any
 import pytz
 import schedule
 
-from .deliver import Outcome, StateDirs, has_failed, is_sent
+from briefing.deliver import Outcome, StateDirs, has_failed, is_sent
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,6 @@ from typing import Any
 
 from dotenv import dotenv_values
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
 
 class ConfigError(ValueError):
     """A setting has a value we cannot use; the message names the setting."""

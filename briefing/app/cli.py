@@ -16,9 +16,17 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import summarize as summarizers
-from .config import ConfigError, load_config
-from .deliver import (
+from briefing import summarize as summarizers
+from briefing.app.config import ConfigError, load_config
+from briefing.app.scheduler import (
+    Plan,
+    build_scheduler,
+    check,
+    run_forever,
+    stop_on_signals,
+    today_in,
+)
+from briefing.deliver import (
     ALREADY_SENT,
     DRY_RUN,
     FAILED,
@@ -33,10 +41,9 @@ from .deliver import (
     locked,
     send_day,
 )
-from .models import Article
-from .scheduler import Plan, build_scheduler, check, run_forever, stop_on_signals, today_in
-from .sources import UnusableInput, decode_text, parse_jsonl
-from .text import to_document
+from briefing.models import Article
+from briefing.nlp.text import to_document
+from briefing.sources.files import UnusableInput, decode_text, parse_jsonl
 
 log = logging.getLogger("briefing")
 
@@ -199,8 +206,8 @@ class TerminalProgress:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from .feeds import collect, record_briefing
-    from .pipeline import generate
+    from briefing.pipeline import generate
+    from briefing.sources.feeds import collect, record_briefing
 
     config = args.config
     date = args.date or dt.date.today()
@@ -247,7 +254,7 @@ def _summary_record(article: Article, count: int, algorithm: str, language: str)
 
 
 def run_summarize(args: argparse.Namespace) -> int:
-    from .pipeline import map_articles
+    from briefing.pipeline import map_articles
 
     config = args.config
     algorithm = args.algorithm or config.algorithm or summarizers.DEFAULT_ALGORITHM
@@ -280,7 +287,7 @@ def _port(text: str) -> int:
 
 def _add_preview_command(commands: argparse._SubParsersAction) -> None:
     """Register `preview`: build the briefing and serve it to a browser on loopback."""
-    from .preview import DEFAULT_HOST, DEFAULT_PORT
+    from briefing.app.preview import DEFAULT_HOST, DEFAULT_PORT
 
     preview = commands.add_parser(
         "preview", help="serve the briefing to your browser, rebuilt as you edit",
@@ -305,8 +312,15 @@ def _add_preview_command(commands: argparse._SubParsersAction) -> None:
 def run_preview(args: argparse.Namespace) -> int:
     import webbrowser
 
-    from .pipeline import generate
-    from .preview import LiveEdition, bind, is_loopback, make_handler, server_url, watched_paths
+    from briefing.app.preview import (
+        LiveEdition,
+        bind,
+        is_loopback,
+        make_handler,
+        server_url,
+        watched_paths,
+    )
+    from briefing.pipeline import generate
 
     config = args.config
     date = args.date or dt.date.today()
@@ -390,7 +404,7 @@ def _require_mail_settings(smtp: SmtpSettings, sender: str, recipients: tuple[st
 
 def _briefing_bytes(args: argparse.Namespace, date: dt.date) -> bytes:
     """Generate the day's briefing (its files too) and return the message to queue."""
-    from .pipeline import generate
+    from briefing.pipeline import generate
 
     edition = generate(args.config, date, workers=args.workers)
     if not edition.briefing.articles:

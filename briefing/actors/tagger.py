@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
-from briefing import places
+from briefing.actors import places
 
 PER, ORG, LOC = "PER", "ORG", "LOC"
 NOT_ENTITY = ""  # a span that is certainly no PER/ORG/LOC (a demonym, an event)

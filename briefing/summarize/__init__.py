@@ -43,9 +43,9 @@ from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words, normalize_language
 
-from . import ner
-from .models import Document, KeyPoint
-from .sentences import Tokenizer, count_words, split_words
+from briefing.actors import tagger as ner
+from briefing.models import Document, KeyPoint
+from briefing.nlp.sentences import Tokenizer, count_words, split_words
 
 
 class Choice(NamedTuple):

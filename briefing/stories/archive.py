@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from .stories import PointIndex
+from briefing.stories import PointIndex
 
 log = logging.getLogger(__name__)
 

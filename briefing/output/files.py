@@ -11,7 +11,7 @@ import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 
-from .render import Rendered
+from briefing.output.render import Rendered
 
 
 def write_atomic(path: Path, data: bytes) -> Path:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .models import Article, Document, Sentence
-from .sentences import split_sentences
+from briefing.models import Article, Document, Sentence
+from briefing.nlp.sentences import split_sentences
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
