@@ -35,10 +35,12 @@ from briefing.app.config import Config
 from briefing.compose import DEFAULT_SHAPE, Shape, compose
 from briefing.models import Article, Briefing, Document, KeyPoint, Problem
 from briefing.nlp.text import to_document
-from briefing.output.files import write_atomic, write_briefing
+from briefing.output import Rendered
+from briefing.output.files import write_briefing
 from briefing.output.message import build_message
-from briefing.output.render import Rendered, render
+from briefing.output.render import render
 from briefing.sources.files import read_inputs
+from briefing.storage import write_atomic
 from briefing.stories import (
     DEFAULT_THRESHOLD,
     DEFAULT_WINDOW_HOURS,

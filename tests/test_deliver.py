@@ -36,10 +36,10 @@ from briefing.deliver import (
     SmtpSettings,
     StateDirs,
     backoff_delays,
-    is_loopback,
     locked,
     send_day,
 )
+from briefing.network import is_loopback
 
 ROOT = Path(__file__).resolve().parent.parent
 DATE = "2026-11-28"

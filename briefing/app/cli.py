@@ -315,11 +315,11 @@ def run_preview(args: argparse.Namespace) -> int:
     from briefing.app.preview import (
         LiveEdition,
         bind,
-        is_loopback,
         make_handler,
         server_url,
         watched_paths,
     )
+    from briefing.network import is_loopback
     from briefing.pipeline import generate
 
     config = args.config

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import html
-import ipaddress
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -264,11 +263,3 @@ def server_url(server: ThreadingHTTPServer) -> str:
     return f"http://{shown}:{port}/"
 
 
-def is_loopback(host: str) -> bool:
-    """True when only this machine can reach `host`."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import fcntl
-import ipaddress
 import json
 import logging
 import random
@@ -37,7 +36,8 @@ from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
 from briefing.app.config import Config
-from briefing.output.files import move_into, write_atomic
+from briefing.network import is_loopback
+from briefing.storage import move_into, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -182,14 +182,6 @@ def delivery_settings(config: Config) -> tuple[SmtpSettings, RetryPolicy, StateD
 # --- security ----------------------------------------------------------------
 
 
-def is_loopback(host: str) -> bool:
-    """True for localhost and 127.0.0.0/8 or ::1: traffic that never leaves the machine."""
-    if host.lower() in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_security(settings: SmtpSettings) -> None:

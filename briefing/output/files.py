@@ -1,45 +1,13 @@
-"""Writing files that matter, atomically: temp file, fsync, rename into place.
-
-A crash mid-write leaves the old file or the new one, never half of either.
-"""
+"""The briefing's output files: briefing-DATE.html, .txt, .json and .eml, each atomic."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 
-from briefing.output.render import Rendered
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Replace `path` with `data` in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-    return path
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform; the rename is still atomic
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+from briefing.output import Rendered
+from briefing.storage import write_atomic
 
 
 def briefing_paths(out_dir: Path, date_text: str) -> dict[str, Path]:
@@ -59,13 +27,3 @@ def write_briefing(rendered: Rendered, message: EmailMessage, out_dir: Path) -> 
     write_atomic(paths["json"], data.encode("utf-8"))
     write_atomic(paths["eml"], message.as_bytes())
     return paths
-
-
-def move_into(path: Path, folder: Path) -> Path:
-    """Move a file into `folder` (same file system) in one step, and make the move durable."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / path.name
-    os.replace(path, target)
-    _fsync_directory(folder)
-    _fsync_directory(path.parent)
-    return target

@@ -14,7 +14,7 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from briefing.output.render import Rendered
+from briefing.output import Rendered
 
 PLACEHOLDER_FROM = "briefing@localhost.invalid"
 PLACEHOLDER_TO = "reader@localhost.invalid"

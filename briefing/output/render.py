@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +17,13 @@ import jinja2
 from premailer import Premailer
 
 from briefing.models import ActorSection, Article, Briefing
+from briefing.output import Rendered
 
 # Inside the package, so a wheel or `pip install .` carries them.
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 HTML_TEMPLATE = "briefing.html"
 TEXT_TEMPLATE = "briefing.txt"
 TEXT_WIDTH = 76
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """The briefing in every form we deliver it in."""
-
-    subject: str
-    html: str  # email-ready: CSS inlined
-    text: str
-    data: dict[str, Any]  # the JSON document
 
 
 def template_dirs(user_dir: Path | None = None) -> list[Path]:

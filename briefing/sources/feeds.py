@@ -32,7 +32,6 @@ import feedparser
 
 from briefing.app.config import Config
 from briefing.models import Article, Problem
-from briefing.output.files import write_atomic
 from briefing.sources.fetch import (
     DEFAULT_POLICY,
     FetchError,
@@ -44,6 +43,7 @@ from briefing.sources.fetch import (
     is_fetchable,
 )
 from briefing.sources.files import Harvest, UnusableInput, parse_html
+from briefing.storage import write_atomic
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from briefing.output.files import write_atomic
+from briefing.storage import write_atomic
 
 DEFAULT_USER_AGENT = "briefing/0.1 (daily news briefing)"
 FETCHABLE_SCHEMES = ("http", "https")

@@ -1,0 +1,50 @@
+"""Writing files that matter, atomically: temp file, fsync, rename into place.
+
+A crash mid-write leaves the old file or the new one, never half of either.
+Every stage that keeps state (outbox, ledger, feed state, HTTP cache,
+archive, the briefing's outputs) writes through here.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Replace `path` with `data` in one step."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+    return path
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform; the rename is still atomic
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def move_into(path: Path, folder: Path) -> Path:
+    """Move a file into `folder` (same file system) in one step, and make the move durable."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    os.replace(path, target)
+    _fsync_directory(folder)
+    _fsync_directory(path.parent)
+    return target
