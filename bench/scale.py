@@ -16,7 +16,7 @@ same shape and size: a new article, not a copy.
 
 Each measurement runs in a fresh process, so its peak memory (RSS) is its own:
 
-- *one core*: `pipeline.generate` with 1 worker, the process pinned to one
+- *one core*: the edition service (`make_edition`) with 1 worker, the process pinned to one
   CPU. Every stage function the pipeline calls is wrapped in a timer, which
   gives the time per stage: read (files to articles), split (furniture
   filter and sentences), summarize (key points), stories (term counts,
@@ -120,19 +120,28 @@ def _config():
 
 
 def _time_stages(seconds: dict[str, float]) -> None:
-    """Wrap every stage function `pipeline` calls in a timer adding to `seconds`."""
-    from briefing import pipeline
+    """Wrap every stage function the edition service calls in a timer adding to `seconds`.
+
+    The pipeline's per-article stages are patched where `briefing.pipeline` looks them up;
+    the edition's own steps in their modules, which it imports when it runs.
+    """
+    import importlib
 
     stage_of = {
-        "read_inputs": "read", "to_document": "split", "summarize": "summarize",
-        "term_counts": "stories", "point_words": "stories", "build_stories": "stories",
-        "load_aliases": "actors", "name_reader": "actors", "tag_names": "actors",
-        "read_names": "actors", "find_actors": "actors",
-        "compose": "compose", "render": "render", "build_message": "write",
-        "write_briefing": "write", "write_atomic": "write",
+        "briefing.sources.files:read_inputs": "read",
+        "briefing.pipeline:to_document": "split", "briefing.pipeline:summarize": "summarize",
+        "briefing.pipeline:term_counts": "stories", "briefing.pipeline:point_words": "stories",
+        "briefing.pipeline:build_stories": "stories", "briefing.actors:load_aliases": "actors",
+        "briefing.pipeline:name_reader": "actors", "briefing.pipeline:tag_names": "actors",
+        "briefing.pipeline:read_names": "actors", "briefing.pipeline:find_actors": "actors",
+        "briefing.pipeline:compose": "compose", "briefing.output.render:render": "render",
+        "briefing.output.message:build_message": "write",
+        "briefing.output.files:write_briefing": "write", "briefing.storage:write_atomic": "write",
     }
-    for name, stage in stage_of.items():
-        setattr(pipeline, name, _timed(getattr(pipeline, name), stage, seconds))
+    for where, stage in stage_of.items():
+        module_name, name = where.split(":")
+        module = importlib.import_module(module_name)
+        setattr(module, name, _timed(getattr(module, name), stage, seconds))
 
 
 def _timed(function: Callable, stage: str, seconds: dict[str, float]) -> Callable:
@@ -150,7 +159,7 @@ def measure_generate(source: Path, out: Path, workers: int) -> dict:
     """Run `generate` once; with 1 worker on one core and stage by stage."""
     import datetime as dt
 
-    from briefing import pipeline
+    from briefing.app.edition import Request, make_edition
 
     seconds: dict[str, float] = defaultdict(float)
     if workers == 1:
@@ -158,8 +167,8 @@ def measure_generate(source: Path, out: Path, workers: int) -> dict:
         _time_stages(seconds)
     config = _config()
     start = time.perf_counter()
-    edition = pipeline.generate(config, dt.date.fromisoformat(DATE), [source], out,
-                                workers=workers)
+    edition = make_edition(config.with_values(output_dir=out), dt.date.fromisoformat(DATE),
+                           Request(inputs=[source], workers=workers))
     gc.collect()  # the collection generate put off (it pauses the collector) is its cost too
     total = time.perf_counter() - start
     return {

@@ -8,7 +8,11 @@ returns new ones; none of them does I/O on behalf of another.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+# A progress report from a long stage: (stage, done, total), shown by the CLI on a terminal.
+Progress = Callable[[str, int, int], None]
 
 # Actor kinds shown to readers.
 PERSON = "person"

@@ -17,8 +17,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from email.message import EmailMessage
-from pathlib import Path
 from typing import TypeVar
 
 from briefing.actors import (
@@ -26,21 +24,13 @@ from briefing.actors import (
     NameReader,
     Reading,
     find_actors,
-    load_aliases,
     name_reader,
     read_names,
     tag_names,
 )
-from briefing.app.config import Config
 from briefing.compose import DEFAULT_SHAPE, Shape, compose
-from briefing.models import Article, Briefing, Document, KeyPoint, Problem
+from briefing.models import Article, Briefing, Document, KeyPoint, Problem, Progress
 from briefing.nlp.text import to_document
-from briefing.output import Rendered
-from briefing.output.files import write_briefing
-from briefing.output.message import build_message
-from briefing.output.render import render
-from briefing.sources.files import read_inputs
-from briefing.storage import write_atomic
 from briefing.stories import (
     DEFAULT_THRESHOLD,
     DEFAULT_WINDOW_HOURS,
@@ -49,13 +39,12 @@ from briefing.stories import (
     point_words,
     term_counts,
 )
-from briefing.stories.archive import EarlierIndex, archive_path, earlier_points
+from briefing.stories.archive import EarlierIndex
 from briefing.summarize import DEFAULT_ALGORITHM, content_stems, summarize
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 CANDIDATE_SPARE = 2
 ARTICLES_PER_WORKER = 100  # fewer articles than this per process do not pay for starting one
 CHUNKS_PER_WORKER = 16  # small enough chunks that no process waits long for the last one
@@ -217,73 +206,3 @@ def build_briefing(
     kept = [document.article for document in documents]
     own_points = {article_id: ranked[:points] for article_id, ranked in chosen.items()}
     return compose(date, kept, own_points, stories, attribution, problems, shape, earlier_date)
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One generated briefing: the data, its renderings, the message and where it was written."""
-
-    briefing: Briefing
-    rendered: Rendered
-    message: EmailMessage
-    paths: dict[str, Path]
-
-
-LANGUAGE_CODES = {
-    "english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it",
-    "portuguese": "pt", "czech": "cs", "slovak": "sk", "dutch": "nl", "ukrainian": "uk",
-    "russian": "ru", "greek": "el", "hebrew": "he", "japanese": "ja", "chinese": "zh",
-    "korean": "ko", "arabic": "ar", "swedish": "sv", "danish": "da", "norwegian": "no",
-    "finnish": "fi", "hungarian": "hu", "polish": "pl", "romanian": "ro", "turkish": "tr",
-}
-
-
-@collector_paused()
-def generate(
-    config: Config,
-    date: dt.date,
-    inputs: Sequence[Path] | None = None,
-    out_dir: Path | None = None,
-    *,
-    algorithm: str | None = None,
-    points: int | None = None,
-    progress: Progress | None = None,
-    cluster: bool | None = None,
-    extra_articles: Sequence[Article] = (),
-    extra_problems: Sequence[Problem] = (),
-    workers: int | None = None,
-) -> Edition:
-    """Read the inputs, build the briefing, render it and write its four files.
-
-    Arguments left as None take their value from the configuration.
-    """
-    out_dir = out_dir or config.output_dir
-    files = config.briefing_inputs if inputs is None else inputs  # [] means web sources only
-    harvest = read_inputs(files, config.max_article_bytes)
-    for problem in harvest.problems:
-        log.warning("skipped %s: %s", problem.source, problem.reason)
-    briefing = build_briefing(
-        [*harvest.articles, *extra_articles],
-        date,
-        algorithm=algorithm or config.algorithm or DEFAULT_ALGORITHM,
-        points=points or config.points,
-        language=config.language,
-        aliases=load_aliases(config.aliases_file),
-        problems=[*harvest.problems, *extra_problems],
-        progress=progress,
-        cluster=config.cluster_stories if cluster is None else cluster,
-        threshold=config.story_threshold,
-        window_hours=config.story_window_hours,
-        shape=Shape(config.points_per_actor, config.actors_per_briefing, config.repeats),
-        recent=earlier_points(out_dir, date, config.repeat_days),
-        workers=workers or config.workers,
-    )
-    subject = config.briefing_subject.replace("{date}", date.isoformat())
-    rendered = render(
-        briefing, subject, config.templates_dir, LANGUAGE_CODES.get(config.language, "en")
-    )
-    message = build_message(rendered, date, config.briefing_from, config.briefing_to)
-    paths = write_briefing(rendered, message, out_dir)
-    # The archive is what later briefings compare against to say what is new.
-    write_atomic(archive_path(out_dir, date), paths["json"].read_bytes())
-    return Edition(briefing, rendered, message, paths)

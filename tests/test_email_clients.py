@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from briefing.app.config import load_config
+from briefing.app.edition import Edition, Request, make_edition
 from briefing.app.preview import LiveEdition, bind, make_handler, server_url
-from briefing.pipeline import Edition, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -84,8 +84,10 @@ def editions(tmp_path_factory) -> dict[str, Edition]:
     base = tmp_path_factory.mktemp("editions")
     articles = write_articles(base / "in")
     return {
-        "seed": generate(config_for(), DATE, [SEEDS], base / "seed-out"),
-        "day": generate(config_for(**DAY_SETTINGS), DATE, [articles], base / "day-out"),
+        "seed": make_edition(config_for().with_values(output_dir=base / "seed-out"), DATE,
+                             Request(inputs=[SEEDS])),
+        "day": make_edition(config_for(**DAY_SETTINGS).with_values(output_dir=base / "day-out"),
+                            DATE, Request(inputs=[articles])),
     }
 
 
@@ -123,7 +125,8 @@ def test_templates_dir_overrides_a_bundled_template_file_by_file(tmp_path):
     mine = tmp_path / "templates"
     mine.mkdir()
     (mine / "briefing.txt").write_text("My briefing: {{ point_count }} points, {{ date }}\n")
-    edition = generate(config_for(mine), DATE, [SEEDS], tmp_path / "out")
+    edition = make_edition(config_for(mine).with_values(output_dir=tmp_path / "out"), DATE,
+                           Request(inputs=[SEEDS]))
     assert edition.rendered.text == f"My briefing: 3 points, {DATE}\n"
     assert "<h2" in edition.rendered.html  # briefing.html still the bundled one
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from briefing.app.config import load_config
+from briefing.app.edition import Request, make_edition
 from briefing.app.preview import LiveEdition, respond, watched_files
 from briefing.output.render import BUNDLED_TEMPLATES
-from briefing.pipeline import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -72,7 +72,8 @@ def test_preview_serves_the_emailed_bytes_rebuilds_after_edits_and_stops_on_ctrl
             assert f":{busy}/" not in url and f"Port {busy} is taken" in printed
 
             config = load_config(env_file=tmp_path / "none", environ=environment)
-            edition = generate(config, dt.date.fromisoformat(DATE), [inputs], tmp_path / "mine")
+            edition = make_edition(config.with_values(output_dir=tmp_path / "mine"),
+                                   dt.date.fromisoformat(DATE), Request(inputs=[inputs]))
             status, kind, body = fetch(url + "email.html")
             assert (status, kind) == (200, "text/html; charset=utf-8")
             assert body == edition.rendered.html  # exactly what is e-mailed

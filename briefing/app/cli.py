@@ -1,6 +1,9 @@
-"""Command line: parse arguments, call the library, print results.
+"""Command line: parse arguments, call the edition service, print results.
 
-The only module, with config, that looks at `sys.argv` and the terminal.
+The only module, with config, that looks at `sys.argv` and the terminal. Every
+command that makes a briefing asks `briefing.app.edition.make_edition` for it,
+so `generate`, `preview`, `send` and `schedule` agree on its content. Modules
+are imported when a command needs them, so `--help` starts fast.
 `python run_briefing.py` with no command generates today's briefing.
 """
 
@@ -8,42 +11,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import json
 import logging
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefing import summarize as summarizers
 from briefing.app.config import ConfigError, load_config
-from briefing.app.scheduler import (
-    Plan,
-    build_scheduler,
-    check,
-    run_forever,
-    stop_on_signals,
-    today_in,
-)
-from briefing.deliver import (
-    ALREADY_SENT,
-    DRY_RUN,
-    FAILED,
-    SENT,
-    Busy,
-    DeliveryFailure,
-    Outcome,
-    SmtpSettings,
-    check_security,
-    delivery_settings,
-    flush_outbox,
-    locked,
-    send_day,
-)
-from briefing.models import Article
-from briefing.nlp.text import to_document
-from briefing.sources.files import UnusableInput, decode_text, parse_jsonl
+
+if TYPE_CHECKING:  # imported when a command runs: `--help` loads none of the pipeline
+    from briefing.app.edition import Edition
+    from briefing.deliver import Outcome, SmtpSettings
+    from briefing.models import Article
 
 log = logging.getLogger("briefing")
 
@@ -70,8 +51,10 @@ def _positive(text: str) -> int:
 
 
 def _algorithm(text: str) -> str:
-    if text not in summarizers.ALGORITHMS:
-        choices = ", ".join(summarizers.ALGORITHMS)
+    from briefing.summarize import ALGORITHMS
+
+    if text not in ALGORITHMS:
+        choices = ", ".join(ALGORITHMS)
         raise argparse.ArgumentTypeError(f"unknown algorithm {text!r}; choose from {choices}")
     return text
 
@@ -105,11 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("--env-file", type=Path, default=Path(".env"),
                         help="settings file to read (default: .env)")
-    verbosity = parser.add_mutually_exclusive_group()
-    verbosity.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
-    verbosity.add_argument("-q", "--quiet", action="store_true",
-                           help="only errors; no progress output")
+    _add_verbosity(parser, default=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # -v and -q work after the command name too: `generate ... -q`.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_verbosity(common, default=argparse.SUPPRESS)
+    original_add_parser = commands.add_parser
+
+    def add_parser(name: str, **kwargs):  # every command takes the common options
+        return original_add_parser(name, parents=[common], **kwargs)
+
+    commands.add_parser = add_parser  # type: ignore[method-assign]
 
     generate = commands.add_parser(
         "generate", help="build a briefing and write it to files",
@@ -120,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="article files or folders (.txt .md .html .jsonl); "
                           "default: BRIEFING_INPUTS")
     generate.add_argument("--out", type=Path, help="output folder (default: OUTPUT_DIR)")
-    generate.add_argument("--date", type=_date, help="briefing date, YYYY-MM-DD (default: today)")
+    generate.add_argument("--date", type=_date, help="briefing date, YYYY-MM-DD "
+                          "(default: today in BRIEFING_TIMEZONE)")
     generate.add_argument("--no-cluster", dest="cluster", action="store_false", default=None,
                           help="list each article on its own instead of grouping articles "
                           "about one event into a story (default: CLUSTER_STORIES)")
@@ -143,10 +133,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_verbosity(parser: argparse.ArgumentParser, default: object) -> None:
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="store_true", default=default,
+                           help="log debug detail")
+    verbosity.add_argument("-q", "--quiet", action="store_true", default=default,
+                           help="only errors; no progress output")
+
+
 def _add_summary_options(parser: argparse.ArgumentParser) -> None:
+    from briefing.summarize import ALGORITHMS, DEFAULT_ALGORITHM
+
     parser.add_argument("--algorithm", type=_algorithm, metavar="NAME",
-                        help=f"summarizer: {', '.join(summarizers.ALGORITHMS)} "
-                        f"(default: {summarizers.DEFAULT_ALGORITHM})")
+                        help=f"summarizer: {', '.join(ALGORITHMS)} "
+                        f"(default: {DEFAULT_ALGORITHM})")
     parser.add_argument("--points", type=_positive, metavar="N",
                         help="key points per article (default: POINTS, 3)")
     _add_workers_option(parser)
@@ -205,32 +205,51 @@ class TerminalProgress:
             self.shown = False
 
 
-def run_generate(args: argparse.Namespace) -> int:
-    from briefing.pipeline import generate
-    from briefing.sources.feeds import collect, record_briefing
+def _settings(args: argparse.Namespace):
+    """The settings with this command's `--out` applied, so every path (outputs, archive,
+    state folder) follows it."""
+    return args.config.with_values(output_dir=getattr(args, "out", None))
 
-    config = args.config
-    date = args.date or dt.date.today()
+
+def _request(args: argparse.Namespace, **changes):
+    """What the command line asks of the edition beyond the settings."""
+    from briefing.app.edition import Request
+
+    return Request(
+        inputs=getattr(args, "inputs", None) or None,
+        feeds=getattr(args, "feed", ()),
+        pages=getattr(args, "url", ()),
+        since=getattr(args, "since", None),
+        algorithm=getattr(args, "algorithm", None),
+        points=getattr(args, "points", None),
+        cluster=getattr(args, "cluster", None),
+        workers=getattr(args, "workers", None),
+        **changes,
+    )
+
+
+def _make(args: argparse.Namespace, config, date: dt.date, **changes) -> Edition:
+    """The day's edition, with a progress line on a terminal."""
+    from briefing.app.edition import make_edition
+
     progress = TerminalProgress(enabled=not args.quiet)
     try:
-        web = collect(config, args.feed, args.url, since=args.since, out_dir=args.out,
-                      progress=progress)
-        files = args.inputs or ([] if web else None)  # web sources replace the default seeds
-        edition = generate(config, date, files, args.out,
-                           algorithm=args.algorithm, points=args.points, progress=progress,
-                           cluster=args.cluster, workers=args.workers,
-                           extra_articles=web.harvest.articles if web else (),
-                           extra_problems=web.harvest.problems if web else ())
+        return make_edition(config, date, _request(args, **changes), progress)
     finally:
         progress.finish()
-    if web and edition.briefing.articles:
-        record_briefing(web.state_dir, web.started, web.behind)
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    from briefing.app.edition import nothing_to_brief, today
+
+    config = _settings(args)
+    date = args.date or today(config)
+    edition = _make(args, config, date)
+    edition.record_sources()  # written: the next briefing starts where this one ended
+    reason = nothing_to_brief(edition, date)
+    if reason:
+        raise CommandError(reason)
     briefing = edition.briefing
-    if not briefing.articles and web and not briefing.problems:
-        raise CommandError("no usable articles: nothing new in the feeds since "
-                           f"{web.since:%Y-%m-%d %H:%M %Z} and nothing else to brief")
-    if not briefing.articles:
-        raise CommandError("no usable articles: nothing to brief (see the lines above)")
     actors = sum(1 for section in briefing.sections if section.actor)
     points = sum(len(section.points) for section in briefing.sections)
     print(f"Briefing for {date}: {points} key points from {len(briefing.articles)} "
@@ -245,8 +264,11 @@ def run_generate(args: argparse.Namespace) -> int:
 
 def _summary_record(article: Article, count: int, algorithm: str, language: str) -> dict:
     """One article's line of `summarize` output; module-level so worker processes can run it."""
+    from briefing.nlp.text import to_document
+    from briefing.summarize import summarize
+
     document = to_document(article, language)
-    points = summarizers.summarize(document, count, algorithm, language)
+    points = summarize(document, count, algorithm, language)
     return {
         "id": article.id,
         "points": [{"text": p.text, "index": p.index, "score": p.score} for p in points],
@@ -254,10 +276,14 @@ def _summary_record(article: Article, count: int, algorithm: str, language: str)
 
 
 def run_summarize(args: argparse.Namespace) -> int:
+    import functools
+
     from briefing.pipeline import map_articles
+    from briefing.sources.files import UnusableInput, decode_text, parse_jsonl
+    from briefing.summarize import DEFAULT_ALGORITHM
 
     config = args.config
-    algorithm = args.algorithm or config.algorithm or summarizers.DEFAULT_ALGORITHM
+    algorithm = args.algorithm or config.algorithm or DEFAULT_ALGORITHM
     count = args.points or config.points
     try:
         text = decode_text(args.file.read_bytes(), config.max_article_bytes)
@@ -298,7 +324,8 @@ def _add_preview_command(commands: argparse._SubParsersAction) -> None:
     preview.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
                          help="article files or folders; default: BRIEFING_INPUTS")
     preview.add_argument("--out", type=Path, help="output folder (default: OUTPUT_DIR)")
-    preview.add_argument("--date", type=_date, help="briefing date, YYYY-MM-DD (default: today)")
+    preview.add_argument("--date", type=_date, help="briefing date, YYYY-MM-DD "
+                         "(default: today in BRIEFING_TIMEZONE)")
     _add_summary_options(preview)
     preview.add_argument("--port", type=_port, default=DEFAULT_PORT,
                          help=f"port to listen on; a free one if taken, 0 for any "
@@ -312,6 +339,7 @@ def _add_preview_command(commands: argparse._SubParsersAction) -> None:
 def run_preview(args: argparse.Namespace) -> int:
     import webbrowser
 
+    from briefing.app.edition import FETCHED_FILE, has_web_sources, make_edition, today
     from briefing.app.preview import (
         LiveEdition,
         bind,
@@ -320,17 +348,18 @@ def run_preview(args: argparse.Namespace) -> int:
         watched_paths,
     )
     from briefing.network import is_loopback
-    from briefing.pipeline import generate
 
-    config = args.config
-    date = args.date or dt.date.today()
-    inputs = list(args.inputs or config.briefing_inputs)
-    out_dir = args.out or config.output_dir
+    config = _settings(args)
+    date = args.date or today(config)
+    # Files as the edition reads them; feeds and pages are never fetched on a reload: the
+    # articles the last `generate` or `send` fetched are shown again.
+    inputs = list(args.inputs or ([] if has_web_sources(config) else config.briefing_inputs))
+    request = _request(args, fetch=False)
     live = LiveEdition(
-        lambda: generate(config, date, inputs, out_dir,
-                         algorithm=args.algorithm, points=args.points, workers=args.workers),
-        watch=watched_paths(inputs, config.templates_dir, config.aliases_file),
-        exclude=[out_dir],
+        lambda: make_edition(config, date, request),
+        watch=[*watched_paths(inputs, config.templates_dir, config.aliases_file),
+               config.state_dir / FETCHED_FILE],
+        exclude=[config.output_dir],
     )
     first = live.current()
     if isinstance(first, Exception):
@@ -391,6 +420,8 @@ def _add_delivery_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _require_mail_settings(smtp: SmtpSettings, sender: str, recipients: tuple[str, ...]) -> None:
+    from briefing.deliver import DeliveryFailure, check_security
+
     if not smtp.host:
         raise CommandError("SMTP_HOST is not set: nowhere to send the briefing "
                            "(see config.example.env; `generate` only writes files)")
@@ -402,14 +433,32 @@ def _require_mail_settings(smtp: SmtpSettings, sender: str, recipients: tuple[st
         raise CommandError(failure.reason) from None
 
 
-def _briefing_bytes(args: argparse.Namespace, date: dt.date) -> bytes:
-    """Generate the day's briefing (its files too) and return the message to queue."""
-    from briefing.pipeline import generate
+class _Editions:
+    """Makes a day's edition for the outbox, and moves the feed state on once it is queued.
 
-    edition = generate(args.config, date, workers=args.workers)
-    if not edition.briefing.articles:
-        raise CommandError(f"no usable articles for {date}: nothing to send")
-    return edition.message.as_bytes()
+    `send_day` calls `bytes_for` only when the day is not in the ledger or the outbox yet,
+    and writes what it returns to the outbox before it connects; `queued` then records the
+    feeds, so entries are never skipped for a briefing that did not reach the outbox.
+    """
+
+    def __init__(self, args: argparse.Namespace, config) -> None:
+        self.args, self.config = args, config
+        self.made: list[Edition] = []
+
+    def bytes_for(self, date: dt.date) -> bytes:
+        from briefing.app.edition import nothing_to_brief
+
+        edition = _make(self.args, self.config, date)
+        reason = nothing_to_brief(edition, date)
+        if reason:
+            raise CommandError(f"{reason}: nothing to send")
+        self.made.append(edition)
+        return edition.message.as_bytes()
+
+    def queued(self) -> None:
+        for edition in self.made:
+            edition.record_sources()
+        self.made.clear()
 
 
 def _report(outcome: Outcome) -> int:
@@ -418,6 +467,8 @@ def _report(outcome: Outcome) -> int:
     Flushed at once: under systemd stdout is a pipe, and a day's result should
     reach the journal when it happens.
     """
+    from briefing.deliver import ALREADY_SENT, DRY_RUN, FAILED, SENT
+
     date = outcome.date
     if outcome.status == SENT:
         print(f"Sent the briefing for {date}: {outcome.reply} ({outcome.message_id})", flush=True)
@@ -442,16 +493,22 @@ def _report(outcome: Outcome) -> int:
 
 
 def run_send(args: argparse.Namespace) -> int:
-    config = args.config
+    from briefing.app.edition import today
+    from briefing.deliver import Busy, delivery_settings, flush_outbox, locked, send_day
+
+    config = _settings(args)
     smtp, retry, state = delivery_settings(config)
     if not args.dry_run:
         _require_mail_settings(smtp, config.briefing_from, config.briefing_to)
-    date = args.date or today_in(config.briefing_timezone)
+    date = args.date or today(config)
+    editions = _Editions(args, config)
     try:
         with locked(state):
             outcomes = [] if args.dry_run else flush_outbox(state, smtp, retry, skip={date})
-            outcomes.append(send_day(state, date, lambda: _briefing_bytes(args, date), smtp,
-                                     retry, force=args.force, dry_run=args.dry_run))
+            outcome = send_day(state, date, lambda: editions.bytes_for(date), smtp, retry,
+                               force=args.force, dry_run=args.dry_run)
+            editions.queued()
+            outcomes.append(outcome)
     except Busy as busy:
         raise CommandError(str(busy)) from None
     return _exit_code([_report(outcome) for outcome in outcomes])
@@ -463,23 +520,31 @@ def _exit_code(codes: list[int]) -> int:
 
 
 def run_schedule(args: argparse.Namespace) -> int:
-    config = args.config
+    from briefing.app.scheduler import Plan, build_scheduler, check, run_forever, stop_on_signals
+    from briefing.deliver import Busy, delivery_settings, flush_outbox, locked, send_day
+
+    config = _settings(args)
     smtp, retry, state = delivery_settings(config)
     _require_mail_settings(smtp, config.briefing_from, config.briefing_to)
     plan = Plan(config.briefing_time, config.briefing_timezone, config.schedule_check_minutes)
+    editions = _Editions(args, config)
+
+    def send_today(date: dt.date) -> Outcome:
+        outcome = send_day(state, date, lambda: editions.bytes_for(date), smtp, retry)
+        editions.queued()
+        return outcome
 
     def due_check() -> int:
         try:
             with locked(state):
-                outcomes = check(
-                    plan, state,
-                    send_today=lambda date: send_day(
-                        state, date, lambda: _briefing_bytes(args, date), smtp, retry),
-                    flush=lambda: flush_outbox(state, smtp, retry),
-                )
+                outcomes = check(plan, state, send_today=send_today,
+                                 flush=lambda: flush_outbox(state, smtp, retry))
         except Busy as busy:
             log.warning("%s; skipping this check", busy)
             return 0
+        except CommandError as error:  # nothing to brief today: said, and tried again later
+            log.error("%s", error)
+            return 1
         return _exit_code([_report(outcome) for outcome in outcomes])
 
     if args.once:

@@ -279,6 +279,20 @@ class Config:
         except KeyError:
             raise AttributeError(attribute) from None
 
+    @property
+    def state_dir(self) -> Path:
+        """The one state folder of every command: BRIEFING_STATE_DIR, else OUTPUT_DIR/state."""
+        return self.values["BRIEFING_STATE_DIR"] or self.values["OUTPUT_DIR"] / "state"
+
+    def with_values(self, **values: Any) -> Config:
+        """These settings with some replaced by already-parsed values (a command's `--out`);
+        None leaves a setting as it is."""
+        changed = {name.upper(): value for name, value in values.items() if value is not None}
+        unknown = set(changed) - set(_BY_NAME)
+        if unknown:
+            raise KeyError(f"no such settings: {', '.join(sorted(unknown))}")
+        return Config({**self.values, **changed})
+
     def redacted(self) -> dict[str, str]:
         """Settings safe to print: secrets replaced, for `--help` and debug logs."""
         return {

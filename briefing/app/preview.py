@@ -24,10 +24,13 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from briefing.output.render import template_dirs, top_line
-from briefing.pipeline import Edition
+
+if TYPE_CHECKING:
+    from briefing.app.edition import Edition
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +62,15 @@ def watched_paths(
 
 
 def watched_files(paths: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Path]:
-    """Every file under `paths` (folders recursively), minus those under `exclude`, sorted."""
+    """Every file under `paths` (folders recursively), sorted; of the files found in folders,
+    those under `exclude` (the output folder) are left out, while a file named itself counts."""
     excluded = [e.resolve() for e in exclude]
     found: set[Path] = set()
     for path in paths:
-        candidates = path.rglob("*") if path.is_dir() else [path]
-        for candidate in candidates:
+        if path.is_file():
+            found.add(path.resolve())
+            continue
+        for candidate in path.rglob("*") if path.is_dir() else ():
             resolved = candidate.resolve()
             if candidate.is_file() and not any(resolved.is_relative_to(e) for e in excluded):
                 found.add(resolved)

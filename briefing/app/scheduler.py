@@ -22,6 +22,7 @@ from typing import Any
 import pytz
 import schedule
 
+from briefing.app.clock import now_in
 from briefing.deliver import Outcome, StateDirs, has_failed, is_sent
 
 log = logging.getLogger(__name__)
@@ -36,18 +37,6 @@ class Plan:
     at: str = "07:00"  # HH:MM
     timezone: str | None = None
     check_minutes: int = 15
-
-
-def now_in(timezone: str | None) -> dt.datetime:
-    """The current time, aware, in the plan's zone or the machine's."""
-    if timezone:
-        return dt.datetime.now(pytz.timezone(timezone))
-    return dt.datetime.now().astimezone()
-
-
-def today_in(timezone: str | None) -> dt.date:
-    """Today's date where the reader lives, which is not always the machine's."""
-    return now_in(timezone).date()
 
 
 def due_date(now: dt.datetime, at: str) -> dt.date | None:
