@@ -55,3 +55,14 @@ def _loopback_only(getaddrinfo):
         return getaddrinfo(host, *args, **kwargs)
 
     return resolve
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say once, at the end, why the browser checks were skipped (not once per test)."""
+    reasons = {
+        report.longrepr[2].removeprefix("Skipped: ")
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and "browser checks" in report.longrepr[2]
+    }
+    for reason in sorted(reasons):
+        terminalreporter.write_line(f"NOTE: {reason}", yellow=True)

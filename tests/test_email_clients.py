@@ -218,7 +218,12 @@ CONTRAST_SCRIPT = """
 def browser():
     """One headless Chromium for the module, driven by Playwright."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+        missing = (f"{CHROMIUM} is missing, so the browser checks cannot run: install it with "
+                   "`apt-get install chromium` (or set BRIEFING_CHROMIUM)")
+        # CI, and anyone who asks, must not pass without them.
+        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1" or os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

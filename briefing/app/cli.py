@@ -68,6 +68,13 @@ def _version() -> str:
         return "(not installed)"
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, looked up only when asked for: package metadata is slow to read."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.exit(message=f"{parser.prog} {_version()}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run_briefing.py",
@@ -85,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Each command has its own --help.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the version and exit")
     parser.add_argument("--env-file", type=Path, default=Path(".env"),
                         help="settings file to read (default: .env)")
     _add_verbosity(parser, default=False)
@@ -311,10 +319,13 @@ def _port(text: str) -> int:
     return number
 
 
+# The preview's address; here, so that `--help` need not load the HTTP server.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8025
+
+
 def _add_preview_command(commands: argparse._SubParsersAction) -> None:
     """Register `preview`: build the briefing and serve it to a browser on loopback."""
-    from briefing.app.preview import DEFAULT_HOST, DEFAULT_PORT
-
     preview = commands.add_parser(
         "preview", help="serve the briefing to your browser, rebuilt as you edit",
         description="Build the briefing, serve it on http://127.0.0.1:PORT/ and open it in "
@@ -339,7 +350,13 @@ def _add_preview_command(commands: argparse._SubParsersAction) -> None:
 def run_preview(args: argparse.Namespace) -> int:
     import webbrowser
 
-    from briefing.app.edition import FETCHED_FILE, has_web_sources, make_edition, today
+    from briefing.app.edition import (
+        FETCHED_FILE,
+        configured_inputs,
+        has_web_sources,
+        make_edition,
+        today,
+    )
     from briefing.app.preview import (
         LiveEdition,
         bind,
@@ -353,7 +370,7 @@ def run_preview(args: argparse.Namespace) -> int:
     date = args.date or today(config)
     # Files as the edition reads them; feeds and pages are never fetched on a reload: the
     # articles the last `generate` or `send` fetched are shown again.
-    inputs = list(args.inputs or ([] if has_web_sources(config) else config.briefing_inputs))
+    inputs = list(args.inputs or configured_inputs(config, has_web_sources(config)))
     request = _request(args, fetch=False)
     live = LiveEdition(
         lambda: make_edition(config, date, request),

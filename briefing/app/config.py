@@ -128,14 +128,12 @@ def _address(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    from sumy.nlp.stemmers import Stemmer
+    from briefing.nlp.languages import LANGUAGES, language_name
 
-    value = value.strip().lower()
-    try:
-        Stemmer(value)
-    except LookupError as error:
-        raise ValueError(f"no stemmer for {value!r}") from error
-    return value
+    name = language_name(value)
+    if name not in LANGUAGES:
+        raise ValueError(f"is not a language briefing knows; choose from {', '.join(LANGUAGES)}")
+    return name
 
 
 # --- Feeds and web pages (issue 4) ---------------------------------------------
@@ -283,6 +281,11 @@ class Config:
     def state_dir(self) -> Path:
         """The one state folder of every command: BRIEFING_STATE_DIR, else OUTPUT_DIR/state."""
         return self.values["BRIEFING_STATE_DIR"] or self.values["OUTPUT_DIR"] / "state"
+
+    def is_default(self, name: str) -> bool:
+        """Whether setting `name` has its default value (left unset, or set to the same)."""
+        setting = _BY_NAME[name.upper()]
+        return self.values[setting.name] == setting.parse(setting.default)
 
     def with_values(self, **values: Any) -> Config:
         """These settings with some replaced by already-parsed values (a command's `--out`);

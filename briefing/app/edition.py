@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from briefing.app.clock import today_in
 from briefing.app.config import Config
-from briefing.models import Article, Briefing, Progress
+from briefing.models import Article, Briefing, Problem, Progress
 from briefing.output import Rendered
 
 if TYPE_CHECKING:
@@ -89,6 +89,14 @@ def has_web_sources(config: Config, request: Request = Request()) -> bool:
                 or config.feeds_file or config.urls_file)
 
 
+def configured_inputs(config: Config, web_sources: bool) -> list[Path]:
+    """BRIEFING_INPUTS, except that its default, the bundled seeds, gives way to feeds and pages:
+    a reader who configured feeds wants their news, not the sample article."""
+    if web_sources and config.is_default("BRIEFING_INPUTS"):
+        return []
+    return list(config.briefing_inputs)
+
+
 def make_edition(
     config: Config,
     date: dt.date | None = None,
@@ -97,8 +105,8 @@ def make_edition(
 ) -> Edition:
     """Collect the day's articles, build, render and write its briefing (files and archive).
 
-    With feeds or pages and no inputs asked for, BRIEFING_INPUTS is not read: the web
-    sources replace the bundled seeds. The feed state is not recorded here (see
+    Files named in the request replace BRIEFING_INPUTS; see `configured_inputs` for how
+    the bundled seeds give way to feeds and pages. The feed state is not recorded here (see
     `Edition.record_sources`).
     """
     from briefing.actors import load_aliases
@@ -115,7 +123,7 @@ def make_edition(
 
     date = date or today(config)
     web_sources = has_web_sources(config, request)
-    files = request.inputs or ([] if web_sources else list(config.briefing_inputs))
+    files = request.inputs or configured_inputs(config, web_sources)
     harvest = read_inputs(files, config.max_article_bytes)
     for problem in harvest.problems:
         log.warning("skipped %s: %s", problem.source, problem.reason)
@@ -183,17 +191,29 @@ def keep_fetched(state_dir: Path, articles: Sequence[Article]) -> Path:
 
 
 def reuse_fetched(config: Config) -> Harvest:
-    """The articles the last fetch brought; none (and a note in the log) before any fetch."""
-    from briefing.sources.files import Harvest, read_inputs  # noqa: F811
+    """The articles the last fetch brought, as it kept them; none before any fetch."""
+    from briefing.sources.files import Harvest
 
     path = config.state_dir / FETCHED_FILE
-    if not path.is_file():
+    harvest = Harvest()
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except FileNotFoundError:
         log.info("feeds and pages are not fetched here; `generate` or `send` fetches them, "
                  "and later previews show what they brought")
-        return Harvest()
-    if not path.stat().st_size:
-        return Harvest()
-    return read_inputs([path], max(config.max_article_bytes, path.stat().st_size))
+        return harvest
+    except (OSError, UnicodeDecodeError) as error:
+        harvest.problems.append(Problem(str(path), f"cannot read the fetched articles: {error}"))
+        return harvest
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = json.loads(line)
+            published = record.pop("published")
+            harvest.articles.append(Article(
+                **record, published=dt.datetime.fromisoformat(published) if published else None))
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            harvest.problems.append(Problem(f"{path}:{number}", f"damaged: {error}"))
+    return harvest
 
 
 def nothing_to_brief(edition: Edition, date: dt.date) -> str | None:

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8025
 HTML_PATH = "/email.html"
 TEXT_PATH = "/email.txt"
 WIDTHS = {"desktop": 600, "phone": 375, "full": None}  # iframe widths in CSS pixels

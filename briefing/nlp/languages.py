@@ -42,6 +42,9 @@ _BY_CODE = {
 }
 
 
+LANGUAGES: tuple[str, ...] = tuple(_LANGUAGES)
+
+
 def language_name(language: str | None) -> str:
     """"DE", "deu" or "German" -> "german"; an unknown name comes back lower-cased."""
     name = (language or "english").strip().lower()

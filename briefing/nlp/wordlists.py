@@ -39,10 +39,12 @@ def word_set(name: str, language: str = "english") -> frozenset[str]:
 
 @cache
 def stop_words(language: str = "english") -> frozenset[str]:
-    """Lower-case stop words of `language`, from the lists sumy ships; empty when it has none."""
-    from sumy.utils import get_stop_words
+    """Lower-case stop words of `language`, from the lists sumy ships; empty when it has none.
 
+    Read from sumy's data folder directly: `sumy.utils` would bring in `requests`.
+    """
+    resource = resources.files("sumy").joinpath(f"data/stopwords/{language_name(language)}.txt")
     try:
-        return frozenset(get_stop_words(language_name(language)))
-    except LookupError:
+        return frozenset(word.lower() for word in resource.read_text("utf-8").split())
+    except FileNotFoundError:
         return frozenset()

@@ -1,0 +1,75 @@
+"""Installs anywhere: a built wheel in a fresh virtual environment, and a quick start.
+
+The wheel is built from a copy of the package alone, so nothing outside it (the
+repository's folders, an editable install) can make it work by accident.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from conftest import BUDGET
+
+ROOT = Path(__file__).resolve().parent.parent
+# What `--help` and a briefing from files must not load: the web and mail stacks.
+WEB_STACK = ("feedparser", "urllib3", "trafilatura", "smtplib", "schedule")
+
+
+def test_a_built_wheel_installs_in_a_fresh_venv_and_generates_a_briefing(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "briefing", source / "briefing",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist),
+                    str(source)], check=True, cwd=tmp_path)
+    (wheel,) = dist.glob("briefing-*.whl")
+
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True)
+    python = environment / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True,
+                   cwd=tmp_path)
+
+    work = tmp_path / "work"  # no repository here: templates and data must come from the wheel
+    work.mkdir()
+    (work / "a.txt").write_text(BUDGET)
+    done = subprocess.run([str(environment / "bin" / "briefing"), "generate", "a.txt",
+                           "--date", "2026-11-28"],
+                          cwd=work, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    html = (work / "out" / "briefing-2026-11-28.html").read_text()
+    assert "Council passes budget" in html
+    data = json.loads((work / "out" / "briefing-2026-11-28.json").read_text())
+    assert [article["title"] for article in data["articles"]] == ["Council passes budget"]
+    assert (work / "out" / "briefing-2026-11-28.eml").stat().st_size > 0
+
+
+def loaded_modules(*argv: str, cwd: Path) -> set[str]:
+    """The top-level modules a run of the CLI with `argv` imported, in a fresh process."""
+    script = ("import sys\nfrom briefing.app.cli import main\n"
+              "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+              "sys.stderr.write('\\nMODULES ' + ' '.join({name.split('.')[0] "
+              "for name in sys.modules}))")
+    done = subprocess.run([sys.executable, "-c", script, *argv], cwd=cwd, capture_output=True,
+                          text=True, check=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin"})
+    return set(done.stderr.rpartition("MODULES ")[2].split())
+
+
+@pytest.mark.xfail(strict=True, reason="briefing.summarize still imports sumy (and so requests) "
+                   "on start; made lazy once the summarizer's modules are split")
+def test_help_and_a_briefing_from_files_load_no_web_or_mail_stack(tmp_path):
+    helped = loaded_modules("--help", cwd=tmp_path)
+    assert helped & {*WEB_STACK, "jinja2", "premailer", "http"} == set()
+    (tmp_path / "a.txt").write_text(BUDGET)
+    generated = loaded_modules("--quiet", "generate", "a.txt", cwd=tmp_path)
+    assert "jinja2" in generated  # it did render
+    assert generated & set(WEB_STACK) == set()
