@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from briefing.nlp.languages import language_name
+
 __all__ = ["Tokenizer", "count_words", "split_sentences", "split_words"]
 
 # --- Candidate boundaries -------------------------------------------------
@@ -181,23 +183,9 @@ _RULES: dict[str, _Rules] = {
         starters="Ten Tá To Ale A V Na Je Sú Podľa Po Keď",
     ),
 }
-_LANGUAGE_CODES = {
-    "en": "english", "eng": "english", "de": "german", "deu": "german", "ger": "german",
-    "fr": "french", "fra": "french", "fre": "french", "es": "spanish", "spa": "spanish",
-    "it": "italian", "ita": "italian", "pt": "portuguese", "por": "portuguese",
-    "cs": "czech", "ces": "czech", "cze": "czech", "sk": "slovak", "slk": "slovak",
-}
-
-
-def _language_name(language: str) -> str:
-    """Normalise "DE", "deu" or "German" to sumy's lower-case language name."""
-    name = (language or "english").strip().lower()
-    return _LANGUAGE_CODES.get(name, name)
-
-
 def _rules_for(language: str) -> _Rules:
     """The rules for a language; English ones for a language we do not know."""
-    return _RULES.get(_language_name(language), _ENGLISH)
+    return _RULES.get(language_name(language), _ENGLISH)
 
 
 # --- Sentences -----------------------------------------------------------------
@@ -406,7 +394,7 @@ class Tokenizer:
     """A drop-in for sumy's Tokenizer that needs no downloaded NLTK data."""
 
     def __init__(self, language: str = "english") -> None:
-        self.language: str = _language_name(language)
+        self.language: str = language_name(language)
 
     def to_sentences(self, paragraph: str) -> tuple[str, ...]:
         """The paragraph's sentences, as sumy's parsers expect them."""
