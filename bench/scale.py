@@ -28,6 +28,9 @@ Each measurement runs in a fresh process, so its peak memory (RSS) is its own:
   wall time of the `generate` call and that collection (imports excluded).
 - *workers*: the same call with `--workers` processes, not pinned; its files
   must equal the one-core run's byte for byte.
+- *whole process*: `python run_briefing.py --quiet generate FILE --workers 1`, pinned to one
+  CPU, timed by the wall clock from start to exit (interpreter start, imports, every stage
+  and the files written), with its own peak RSS; and `run_briefing.py --help` alone.
 - *lex-rank*: sumy's LexRankSummarizer alone, pinned to one CPU, picking 3
   sentences of every article from its text (sumy's PlaintextParser with our
   Tokenizer, a drop-in for sumy's own, which needs NLTK data downloaded).
@@ -197,6 +200,29 @@ def measure_lex_rank(source: Path) -> dict:
     return {"total": time.perf_counter() - start, "rss": _peak_rss_mb(0)}
 
 
+def measure_process(*argv: str, work: Path) -> dict:
+    """`run_briefing.py ARGV` as a user runs it, pinned to one CPU: wall time and peak RSS."""
+    environment = {**os.environ, "MAX_ARTICLE_BYTES": str(10**9)}
+
+    def pin() -> None:
+        _one_core()
+
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, str(ROOT / "run_briefing.py"), *argv], cwd=work,
+                               env=environment, stdout=subprocess.DEVNULL, preexec_fn=pin)
+    _, status, usage = os.wait4(process.pid, 0)
+    total = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"run_briefing.py {' '.join(argv)} failed ({process.returncode})")
+    return {"total": total, "rss": usage.ru_maxrss / 1024}
+
+
+def best_process(repeat: int, *argv: str, work: Path) -> dict:
+    runs = [measure_process(*argv, work=work) for _ in range(repeat)]
+    return {"total": min(run["total"] for run in runs), "rss": max(run["rss"] for run in runs)}
+
+
 def run_child(*args: str) -> dict:
     """One measurement in a fresh interpreter; its result is the last line it prints."""
     done = subprocess.run([sys.executable, __file__, "--child", *args], check=True,
@@ -241,14 +267,16 @@ def main(argv: Sequence[str]) -> None:
             many = best_of(args.repeat, "generate", str(source), str(work / "many"),
                            str(args.workers))
             lex = best_of(args.repeat, "lex-rank", str(source))
-            rows.append((size, one, many, lex, same_files(work / "one", work / "many")))
+            whole = best_process(args.repeat, "--quiet", "generate", str(source), "--workers", "1",
+                                 "--out", str(work / "process"), "--date", DATE, work=work)
+            rows.append((size, one, many, lex, same_files(work / "one", work / "many"), whole))
             print(f"N={size}: done", file=sys.stderr)
 
     header = ["N", *STAGES, "other", "total"]
     print("Time per stage, 1 worker on one core:\n")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---:" for _ in header) + "|")
-    for size, one, _, _, _ in rows:
+    for size, one, *_ in rows:
         stages = [one["stages"].get(stage, 0.0) for stage in STAGES]
         other = one["total"] - sum(stages)
         cells = [f"{size:,}", *(f"{s:.3f}" for s in stages), f"{other:.3f}", f"{one['total']:.2f}"]
@@ -261,7 +289,7 @@ def main(argv: Sequence[str]) -> None:
     print("\nWhole briefing against sumy's lex-rank alone:\n")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---:" for _ in header) + "|")
-    for size, one, many, lex, same in rows:
+    for size, one, many, lex, same, _ in rows:
         cells = [
             f"{size:,}", f"{one['total']:.2f}", f"{one['articles'] / one['total']:,.0f}",
             f"{one['rss']:.0f}", f"{many['total']:.2f}", f"{one['total'] / many['total']:.2f}x",
@@ -269,6 +297,22 @@ def main(argv: Sequence[str]) -> None:
             f"{lex['total']:.2f}", f"{one['total'] / lex['total']:.2f}",
         ]
         print("| " + " | ".join(cells) + " |")
+
+    with tempfile.TemporaryDirectory(prefix="briefing-help-") as folder:
+        helped = best_process(max(args.repeat, 5), "--help", work=Path(folder))
+    header = ["N", "whole process, 1 worker", "articles/s", "peak RSS MB",
+              "sumy lex-rank alone", "ratio (process / lex-rank)"]
+    print("\nWhole process (`run_briefing.py generate FILE --workers 1`, start to exit, "
+          "one core):\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---:" for _ in header) + "|")
+    for size, one, _, lex, _, whole in rows:
+        seconds = whole["total"]
+        cells = [f"{size:,}", f"{seconds:.2f}", f"{one['articles'] / seconds:,.0f}",
+                 f"{whole['rss']:.0f}", f"{lex['total']:.2f}", f"{seconds / lex['total']:.2f}"]
+        print("| " + " | ".join(cells) + " |")
+    print(f"\n`run_briefing.py --help`: {helped['total']:.3f} s (best of {max(args.repeat, 5)}), "
+          f"peak RSS {helped['rss']:.0f} MB")
 
 
 def child(args: Sequence[str]) -> None:
