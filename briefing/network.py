@@ -1,10 +1,21 @@
-"""What an address is: the one place that tells this machine from the rest of the network."""
+"""What an address is: the one place that tells this machine, the private networks
+and the public web apart.
+
+Delivery asks `is_loopback` (plain-text SMTP only to this machine); fetching
+asks `HostRules.refusal` for every address a name resolves to, so a feed can
+never make the tool read a router page, a cloud metadata service or anything
+else that is not on the public web, unless FETCH_ALLOW_HOSTS names it.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def is_loopback(host: str) -> bool:
@@ -15,3 +26,64 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def address_kind(address: Address) -> str | None:
+    """Why `address` is not on the public web ("a private address" ...), or None if it is."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1
+    for test, kind in (
+        ("is_loopback", "a loopback address (this machine)"),
+        ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"),
+        ("is_private", "a private address"),
+        ("is_unspecified", "an unspecified address"),
+        ("is_reserved", "a reserved address"),
+    ):
+        if getattr(address, test):
+            return kind
+    if not address.is_global:
+        return "not a public address"
+    return None
+
+
+@dataclass(frozen=True)
+class HostRules:
+    """Hosts and networks allowed although they are not public (FETCH_ALLOW_HOSTS)."""
+
+    names: frozenset[str] = frozenset()
+    networks: tuple[Network, ...] = ()
+
+    def refusal(self, host: str, address: Address) -> str | None:
+        """Why fetching `host` at `address` is refused, or None when it may be fetched."""
+        if host.lower().rstrip(".") in self.names:
+            return None
+        if any(address in network for network in self.networks):
+            return None
+        kind = address_kind(address)
+        if kind is None:
+            return None
+        return (f"refused: {host} is at {address}, {kind}, and only the public web is "
+                "fetched (FETCH_ALLOW_HOSTS allows others)")
+
+
+NO_EXCEPTIONS = HostRules()
+
+
+def parse_host_rules(text: str) -> HostRules:
+    """`127.0.0.0/8, intranet.example` as HostRules; ValueError names a bad entry."""
+    names: set[str] = set()
+    networks: list[Network] = []
+    for part in (piece.strip() for piece in text.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part.strip("[]"), strict=False))
+            continue
+        except ValueError:
+            pass
+        label = part.lower().rstrip(".")
+        if not all(piece and piece.replace("-", "").isalnum() for piece in label.split(".")):
+            raise ValueError(f"{part!r} is neither a host name nor a network like 10.0.0.0/8")
+        names.add(label)
+    return HostRules(frozenset(names), tuple(networks))

@@ -55,3 +55,9 @@ def _loopback_only(getaddrinfo):
         return getaddrinfo(host, *args, **kwargs)
 
     return resolve
+
+
+@pytest.fixture(autouse=True)
+def loopback_fetching_allowed(isolated, monkeypatch):
+    """The test web servers live on 127.0.0.1, which fetching refuses unless allowed."""
+    monkeypatch.setenv("FETCH_ALLOW_HOSTS", "127.0.0.0/8")

@@ -78,6 +78,37 @@ class LocalWeb:
         self.routes[path] = route
         return self.url(path)
 
+    def redirect(self, path: str, to: str, status: int = 302) -> str:
+        """A redirect to `to`, which may be anywhere: the fetcher must vet it, not follow it."""
+        return self.add(path, status=status, headers={"Location": to})
+
+    def gone(self, path: str) -> str:
+        """A feed removed for good: 410 Gone."""
+        return self.add(path, "this feed is gone", 410)
+
+    def slow_headers(self, path: str, body: bytes | str = b"", byte_delay: float = 0.2) -> str:
+        """Status line and headers sent one byte every `byte_delay` seconds, then the body.
+
+        No single read waits long, so only a deadline on the whole answer ends it.
+        """
+        data = body.encode("utf-8") if isinstance(body, str) else body
+
+        def trickle(handler: BaseHTTPRequestHandler) -> None:
+            head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                    f"X-Padding: {'.' * 40}\r\nContent-Length: {len(data)}\r\n"
+                    "Connection: close\r\n\r\n").encode("ascii")
+            try:
+                for byte in head:
+                    handler.wfile.write(bytes([byte]))
+                    handler.wfile.flush()
+                    time.sleep(byte_delay)
+                handler.wfile.write(data)
+            except OSError:
+                pass  # the fetcher gave up, as it should
+            handler.close_connection = True
+
+        return self.add(path, answer=trickle)
+
     def hits(self, path: str) -> list[dict[str, str]]:
         return [headers for seen, headers in self.requests if seen == path]
 

@@ -7,9 +7,12 @@ import time
 import pytest
 from localweb import LocalWeb
 
+from briefing.network import parse_host_rules
 from briefing.sources.fetch import FetchError, FetchPolicy, HttpCache, fetch, fetch_all
 
-QUICK = FetchPolicy(timeout=0.5, max_bytes=50_000, max_redirects=3, workers=6, per_host=2)
+LOOPBACK_ALLOWED = parse_host_rules("127.0.0.0/8")  # the test server; nothing else private
+QUICK = FetchPolicy(timeout=0.5, max_bytes=50_000, max_redirects=3, workers=6, per_host=2,
+                    allow=LOOPBACK_ALLOWED)
 
 
 @pytest.fixture

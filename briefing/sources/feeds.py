@@ -566,6 +566,7 @@ def fetch_policy(config: Config) -> FetchPolicy:
         user_agent=config.user_agent or DEFAULT_POLICY.user_agent,
         workers=config.fetch_workers,
         per_host=config.fetch_per_host,
+        allow=config.fetch_allow_hosts,
     )
 
 

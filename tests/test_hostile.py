@@ -1,0 +1,158 @@
+"""A hostile day (issue 16): slow servers, redirects to private addresses, damaged state,
+careless input. Each case ends in one clear line and a briefing from everything else.
+
+Every server is real and on 127.0.0.1; private addresses appear only as redirect or
+link targets that the fetcher must refuse before it connects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from localweb import LocalWeb, rfc822, rss, story_html
+
+from briefing.app.cli import main
+from briefing.sources.fetch import FetchError, FetchPolicy, fetch
+
+DATE = "2026-11-28"
+RECENT = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+
+
+@pytest.fixture
+def web():
+    with LocalWeb() as server:
+        yield server
+
+
+@pytest.fixture
+def connections(monkeypatch):
+    """Every address a socket tried to connect to, to prove where we never went."""
+    tried: list[str] = []
+    original = socket.socket.connect
+
+    def connect(self, address):
+        tried.append(address[0])
+        if address[0] not in ("127.0.0.1", "::1"):
+            raise AssertionError(f"the test tried to reach {address[0]}")
+        return original(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return tried
+
+
+def generate(out: Path, *args: str) -> int:
+    return main(["--quiet", "generate", "--out", str(out), "--date", DATE, *args])
+
+
+def briefing_data(out: Path) -> dict:
+    return json.loads((out / f"briefing-{DATE}.json").read_text())
+
+
+def good_feed(web: LocalWeb, path: str = "/good.rss", key: str = "bridge") -> str:
+    items = [{"title": "Riverton opens its new river bridge", "link": web.url(f"/{key}"),
+              "date": rfc822(RECENT), "content": story_html(key)}]
+    return web.add(path, rss("Valley News", items), content_type="application/rss+xml")
+
+
+# --- 1. Slow headers -----------------------------------------------------------------
+
+
+def test_slow_headers_do_not_hold_up_the_run(web, tmp_path, monkeypatch):
+    monkeypatch.setenv("FETCH_TIMEOUT", "1")
+    slow = web.slow_headers("/slow.rss", byte_delay=0.1)  # ~13 s of headers, 0.1 s per read
+    good = good_feed(web)
+    started = time.monotonic()
+    assert generate(tmp_path / "out", "--feed", slow, "--feed", good) == 0
+    assert time.monotonic() - started < 5
+    data = briefing_data(tmp_path / "out")
+    assert [a["title"] for a in data["articles"]] == ["Riverton opens its new river bridge"]
+    assert data["problems"] == [{"source": slow, "reason": "timed out after 1 s"}]
+
+
+def test_one_deadline_covers_a_source_with_all_its_redirects(web):
+    for hop in range(4):  # each hop alone is quick enough; together they are not
+        web.add(f"/hop{hop}", status=302, headers={"Location": f"/hop{hop + 1}"}, delay=0.3)
+    web.add("/hop4", "<p>arrived</p>")
+    policy = FetchPolicy(timeout=0.8, max_redirects=5, allow=_loopback())
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"^timed out after 0.8 s"):
+        fetch(web.url("/hop0"), policy)
+    assert time.monotonic() - started < 1.5
+
+
+def _loopback():
+    from briefing.network import parse_host_rules
+
+    return parse_host_rules("127.0.0.0/8")
+
+
+# --- 6. Only the public web ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("target", "kind"), [
+    ("http://169.254.169.254/latest/meta-data/", "a link-local address"),
+    ("http://10.0.0.1/admin", "a private address"),
+    ("http://[::ffff:192.168.1.1]/", "a private address"),
+    ("http://224.0.0.1/", "a multicast address"),
+])
+def test_a_redirect_to_a_private_address_is_refused_before_connecting(
+        web, connections, target, kind):
+    url = web.redirect("/feed.rss", target)
+    with pytest.raises(FetchError) as refused:
+        fetch(url, FetchPolicy(timeout=2, allow=_loopback()))
+    assert str(refused.value).startswith("refused: ")
+    assert kind in str(refused.value)
+    assert "FETCH_ALLOW_HOSTS" in str(refused.value)
+    assert set(connections) == {"127.0.0.1"}  # the feed itself, nothing else
+
+
+def test_a_feed_linking_to_cloud_metadata_gets_nothing_from_it(web, tmp_path, connections):
+    metadata = "http://169.254.169.254/latest/meta-data/iam/security-credentials/"
+    feed = web.add("/teasers.rss", rss("Sneaky", [
+        {"title": "Read this", "link": metadata, "date": rfc822(RECENT),
+         "description": "Short teaser. Read more"},
+    ]), content_type="application/rss+xml")
+    good = good_feed(web)
+    assert generate(tmp_path / "out", "--feed", feed, "--feed", good) == 0
+    problems = briefing_data(tmp_path / "out")["problems"]
+    assert [p["source"] for p in problems] == [metadata]
+    assert problems[0]["reason"].startswith("refused: 169.254.169.254 is at 169.254.169.254, "
+                                            "a link-local address")
+    assert set(connections) == {"127.0.0.1"}
+
+
+def test_loopback_is_refused_unless_fetch_allow_hosts_names_it(web, tmp_path, monkeypatch,
+                                                               capsys):
+    monkeypatch.delenv("FETCH_ALLOW_HOSTS")
+    feed = good_feed(web)
+    assert main(["generate", "--out", str(tmp_path / "out"), "--feed", feed]) == 1
+    err = capsys.readouterr().err
+    assert "refused: 127.0.0.1 is at 127.0.0.1, a loopback address" in err
+    assert "Traceback" not in err
+    assert web.requests == []
+    monkeypatch.setenv("FETCH_ALLOW_HOSTS", "localhost")  # by name this time
+    assert generate(tmp_path / "out", "--feed", feed.replace("127.0.0.1", "localhost")) == 0
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(web, monkeypatch, connections):
+    """A name that resolves to an allowed address first and a private one later (a DNS
+    rebind) is fetched from the first: we connect to what we checked, not to a new answer."""
+    answers = iter(["127.0.0.1", "10.0.0.1", "10.0.0.1"])
+    resolve = socket.getaddrinfo
+
+    def rebinding(host, port, *args, **kwargs):
+        if host == "news.test":
+            return resolve(next(answers), port, *args, **kwargs)
+        return resolve(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    web.add("/page", "<p>hello</p>")
+    url = web.url("/page").replace("127.0.0.1", "news.test")
+    assert fetch(url, FetchPolicy(timeout=2, allow=_loopback())).body == b"<p>hello</p>"
+    assert web.hits("/page")[0]["Host"] == f"news.test:{web.server.server_port}"
+    assert set(connections) == {"127.0.0.1"}
