@@ -7,6 +7,12 @@ State lives in one folder (BRIEFING_STATE_DIR):
     failed/briefing-D.eml    moved here after a permanent refusal, with
     failed/briefing-D.reason the server's reason beside it
     ledger.json              date -> Message-ID, server reply, time, refusals
+    damaged/                 what could not be read, moved aside: a ledger that is
+                             not JSON, an outbox file that is not a briefing
+
+State heals: a damaged ledger is moved to damaged/ and rebuilt from sent/, so a
+day already sent is not sent again; a stray file in the outbox is moved aside
+instead of stopping every later send.
 
 A date counts as sent only once it is in the ledger, and the ledger is written
 the moment the server answers 250 to the end of DATA, before QUIT. The one
@@ -24,6 +30,7 @@ import fcntl
 import json
 import logging
 import random
+import re
 import smtplib
 import socket
 import ssl
@@ -95,6 +102,10 @@ class StateDirs:
     @property
     def ledger(self) -> Path:
         return self.root / "ledger.json"
+
+    @property
+    def damaged(self) -> Path:
+        return self.root / "damaged"
 
     def file_name(self, date: dt.date) -> str:
         return f"briefing-{date.isoformat()}.eml"
@@ -204,7 +215,11 @@ def ssl_context(ca_file: Path | None = None) -> ssl.SSLContext:
     """
     context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
     if ca_file is not None:
-        context.load_verify_locations(cafile=str(ca_file))
+        try:
+            context.load_verify_locations(cafile=str(ca_file))
+        except (OSError, ssl.SSLError) as error:
+            raise SetupFailure(f"SMTP_CA_FILE={ca_file} cannot be loaded "
+                               f"({getattr(error, 'strerror', None) or error})") from None
     context.check_hostname = True
     context.verify_mode = ssl.CERT_REQUIRED
     return context
@@ -284,6 +299,17 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     return client
 
 
+def _login(client: smtplib.SMTP, settings: SmtpSettings) -> None:
+    """AUTH; smtplib can only send ASCII credentials, and says so with a bare UnicodeError."""
+    try:
+        client.login(settings.username, settings.password)
+    except UnicodeError:
+        raise SetupFailure(
+            "SMTP_USERNAME or SMTP_PASSWORD has characters that are not plain ASCII, which "
+            "SMTP login cannot send; use an ASCII password (an app password, say)"
+        ) from None
+
+
 def transmit(
     settings: SmtpSettings,
     data: bytes,
@@ -301,7 +327,7 @@ def transmit(
     try:
         client = _connect(settings)
         if settings.username:
-            client.login(settings.username, settings.password)
+            _login(client, settings)
         options = []
         if client.has_extn("size"):
             options.append(f"SIZE={len(data)}")
@@ -363,11 +389,65 @@ def queue(state: StateDirs, date: dt.date, data: bytes) -> Path:
 
 
 def read_ledger(state: StateDirs) -> dict[str, dict]:
-    """The sent ledger: ISO date -> what the server said when it accepted that date's briefing."""
+    """The sent ledger: ISO date -> what the server said when it accepted that date's briefing.
+
+    A ledger that cannot be read as one is moved to damaged/ and rebuilt from
+    sent/ (see `rebuild_ledger`), so a damaged file costs a warning, not every run.
+    """
     try:
-        return json.loads(state.ledger.read_text(encoding="utf-8"))
+        ledger = json.loads(state.ledger.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+    except (OSError, ValueError, RecursionError) as error:
+        return rebuild_ledger(state, _short(error))
+    if not isinstance(ledger, dict) or not all(
+            isinstance(entry, dict) for entry in ledger.values()):
+        return rebuild_ledger(state, "not a JSON object of dates")
+    return ledger
+
+
+def rebuild_ledger(state: StateDirs, why: str) -> dict[str, dict]:
+    """Move the damaged ledger aside and write a new one from the archive in sent/.
+
+    Every date in sent/ was accepted by the server (files move there only
+    after the 250), so each is recorded as sent and never goes out again.
+    What the outbox holds was not sent and stays queued.
+    """
+    moved = move_aside(state, state.ledger)
+    ledger: dict[str, dict] = {}
+    for path in sorted(state.sent.glob("briefing-*.eml")) if state.sent.is_dir() else []:
+        date = briefing_date(path)
+        if date is None:
+            continue
+        try:
+            envelope = read_envelope(path, path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        ledger[date.isoformat()] = {
+            "message_id": envelope.message_id,
+            "sent_at": dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+            .isoformat(timespec="seconds"),
+            "reply": "(rebuilt from sent/ after the ledger was damaged)",
+            "recipients": list(envelope.recipients),
+            "refused": {},
+        }
+    _write_ledger(state, ledger)
+    log.warning("%s was damaged (%s); moved to %s and rebuilt from %d briefing(s) in %s",
+                state.ledger, why, moved, len(ledger), state.sent)
+    return ledger
+
+
+def move_aside(state: StateDirs, path: Path) -> Path:
+    """Move an unreadable state file into damaged/, stamped so that none is overwritten."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    state.damaged.mkdir(parents=True, exist_ok=True)
+    target = state.damaged / f"{path.name}.{stamp}"
+    path.replace(target)
+    return target
+
+
+def _short(error: BaseException) -> str:
+    return " ".join(str(error).split())[:120] or type(error).__name__
 
 
 def record_sent(state: StateDirs, envelope: Envelope, accepted: Accepted) -> None:
@@ -380,6 +460,10 @@ def record_sent(state: StateDirs, envelope: Envelope, accepted: Accepted) -> Non
         "recipients": list(accepted.accepted),
         "refused": accepted.refused,
     }
+    _write_ledger(state, ledger)
+
+
+def _write_ledger(state: StateDirs, ledger: dict[str, dict]) -> None:
     text = json.dumps(ledger, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     write_atomic(state.ledger, text.encode("utf-8"))
 
@@ -400,10 +484,29 @@ def set_aside(state: StateDirs, path: Path, reason: str) -> Path:
     return move_into(path, state.failed)
 
 
+_BRIEFING_NAME = re.compile(r"^briefing-(\d{4}-\d{2}-\d{2})\.eml$")
+
+
+def briefing_date(path: Path) -> dt.date | None:
+    """The date in a briefing-YYYY-MM-DD.eml file name, or None for any other name."""
+    match = _BRIEFING_NAME.match(path.name)
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match[1])
+    except ValueError:
+        return None
+
+
 def read_envelope(path: Path, data: bytes) -> Envelope:
-    """Sender, recipients and Message-ID from a stored message; its date from the file name."""
+    """Sender, recipients and Message-ID from a stored message; its date from the file name.
+
+    ValueError when the name is not a briefing's.
+    """
+    date = briefing_date(path)
+    if date is None:
+        raise ValueError(f"{path.name} is not named like briefing-YYYY-MM-DD.eml")
     message = email.message_from_bytes(data, policy=policy.default)
-    date = dt.date.fromisoformat(path.stem.removeprefix("briefing-"))
     recipients = tuple(address for _, address in getaddresses(
         [str(value) for header in ("To", "Cc") for value in message.get_all(header, [])]
     ) if address)
@@ -525,10 +628,23 @@ def send_day(
 
 
 def pending(state: StateDirs) -> list[Path]:
-    """Outbox files, oldest date first."""
+    """Outbox briefings, oldest date first; anything else there is moved to damaged/.
+
+    A stray file (`touch outbox/briefing-latest.eml`, an editor's backup) is
+    not ours to send or delete, and must not stop the briefings behind it.
+    """
     if not state.outbox.is_dir():
         return []
-    return sorted(state.outbox.glob("briefing-*.eml"))
+    queued = []
+    for path in sorted(state.outbox.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue  # our own temporary files while a write is under way
+        if briefing_date(path) is None:
+            log.warning("%s in the outbox is not a briefing; moved to %s", path.name,
+                        move_aside(state, path))
+            continue
+        queued.append(path)
+    return queued
 
 
 def flush_outbox(
