@@ -7,6 +7,7 @@ archive, the briefing's outputs) writes through here.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -47,4 +48,17 @@ def move_into(path: Path, folder: Path) -> Path:
     os.replace(path, target)
     _fsync_directory(folder)
     _fsync_directory(path.parent)
+    return target
+
+
+def move_aside(path: Path, folder: Path) -> Path:
+    """Move a file that cannot be used into `folder`, stamped so that none is overwritten.
+
+    Damaged state is kept for a person to look at, never deleted.
+    """
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{path.name}.{stamp}"
+    os.replace(path, target)
+    _fsync_directory(folder)
     return target

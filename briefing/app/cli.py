@@ -207,7 +207,8 @@ class TerminalProgress:
 
 def run_generate(args: argparse.Namespace) -> int:
     from briefing.pipeline import generate
-    from briefing.sources.feeds import collect, record_briefing
+    from briefing.sources.seen import record_briefing
+    from briefing.sources.web import collect
 
     config = args.config
     date = args.date or dt.date.today()
@@ -224,7 +225,7 @@ def run_generate(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
     if web and edition.briefing.articles:
-        record_briefing(web.state_dir, web.started, web.behind)
+        record_briefing(web.state_dir, web.started, web.behind, seen=web.seen, gone=web.gone)
     briefing = edition.briefing
     if not briefing.articles and web and not briefing.problems:
         raise CommandError("no usable articles: nothing new in the feeds since "

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from briefing.app.config import Config
 from briefing.network import is_loopback
-from briefing.storage import move_into, write_atomic
+from briefing.storage import move_aside, move_into, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -413,7 +413,7 @@ def rebuild_ledger(state: StateDirs, why: str) -> dict[str, dict]:
     after the 250), so each is recorded as sent and never goes out again.
     What the outbox holds was not sent and stays queued.
     """
-    moved = move_aside(state, state.ledger)
+    moved = move_aside(state.ledger, state.damaged)
     ledger: dict[str, dict] = {}
     for path in sorted(state.sent.glob("briefing-*.eml")) if state.sent.is_dir() else []:
         date = briefing_date(path)
@@ -435,15 +435,6 @@ def rebuild_ledger(state: StateDirs, why: str) -> dict[str, dict]:
     log.warning("%s was damaged (%s); moved to %s and rebuilt from %d briefing(s) in %s",
                 state.ledger, why, moved, len(ledger), state.sent)
     return ledger
-
-
-def move_aside(state: StateDirs, path: Path) -> Path:
-    """Move an unreadable state file into damaged/, stamped so that none is overwritten."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    state.damaged.mkdir(parents=True, exist_ok=True)
-    target = state.damaged / f"{path.name}.{stamp}"
-    path.replace(target)
-    return target
 
 
 def _short(error: BaseException) -> str:
@@ -641,7 +632,7 @@ def pending(state: StateDirs) -> list[Path]:
             continue  # our own temporary files while a write is under way
         if briefing_date(path) is None:
             log.warning("%s in the outbox is not a briefing; moved to %s", path.name,
-                        move_aside(state, path))
+                        move_aside(path, state.damaged))
             continue
         queued.append(path)
     return queued
