@@ -202,30 +202,25 @@ class Deadline:
         return FetchError(f"timed out after {self.seconds:g} s{what}")
 
 
-class _WatchedHTTP(HTTPConnection):
+class _Watched:
+    """Mixed into urllib3's connections: the new socket is handed to the deadline."""
+
+    def __init__(self, *args: object, deadline: Deadline, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self._deadline = deadline
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()  # type: ignore[misc]
+        self._deadline.watch(sock)
+        return sock
+
+
+class _WatchedHTTP(_Watched, HTTPConnection):
     """An HTTP connection whose socket the deadline can shut."""
 
-    def __init__(self, *args: object, deadline: Deadline, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._deadline = deadline
 
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        self._deadline.watch(sock)
-        return sock
-
-
-class _WatchedHTTPS(HTTPSConnection):
+class _WatchedHTTPS(_Watched, HTTPSConnection):
     """An HTTPS connection whose socket (under the TLS layer) the deadline can shut."""
-
-    def __init__(self, *args: object, deadline: Deadline, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._deadline = deadline
-
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        self._deadline.watch(sock)
-        return sock
 
 
 # --- One hop: resolve, check, connect to the checked address ---------------------------
