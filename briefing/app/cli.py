@@ -467,7 +467,8 @@ def run_schedule(args: argparse.Namespace) -> int:
     config = args.config
     smtp, retry, state = delivery_settings(config)
     _require_mail_settings(smtp, config.briefing_from, config.briefing_to)
-    plan = Plan(config.briefing_time, config.briefing_timezone, config.schedule_check_minutes)
+    plan = Plan(config.briefing_time, config.briefing_timezone, config.schedule_check_minutes,
+                config.catch_up_days)
 
     def due_check() -> int:
         try:
