@@ -10,11 +10,39 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Replace `path` with `data` in one step."""
+    write_all_atomic({path: data})
+    return path
+
+
+def write_all_atomic(files: Mapping[Path, bytes]) -> None:
+    """Replace several files together: every one is written in full before any is renamed.
+
+    A full disk or a crash while writing leaves all the old files in place
+    and no temporary file behind; only the renames, which need no space,
+    come after the last byte is safely on disk.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((_stage(path, data), path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+    for folder in dict.fromkeys(path.parent for path in files):
+        _fsync_directory(folder)
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """`data` in a temporary file beside `path`, flushed to disk; its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -22,12 +50,10 @@ def write_atomic(path: Path, data: bytes) -> Path:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    _fsync_directory(path.parent)
-    return path
+    return temporary
 
 
 def _fsync_directory(directory: Path) -> None:

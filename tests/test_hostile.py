@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import socket
 import time
 from pathlib import Path
@@ -156,3 +157,74 @@ def test_the_connection_goes_to_the_address_that_was_checked(web, monkeypatch, c
     assert fetch(url, FetchPolicy(timeout=2, allow=_loopback())).body == b"<p>hello</p>"
     assert web.hits("/page")[0]["Host"] == f"news.test:{web.server.server_port}"
     assert set(connections) == {"127.0.0.1"}
+
+
+# --- 10. A full disk, a closed pipe --------------------------------------------------
+
+
+def test_a_full_disk_leaves_the_previous_complete_set_of_outputs(tmp_path, monkeypatch,
+                                                                 capsys):
+    import errno
+
+    from conftest import BUDGET
+
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "budget.txt").write_text(BUDGET)
+    out = tmp_path / "out"
+    assert generate(out, str(tmp_path / "news")) == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    assert len(before) == 4
+    (tmp_path / "news" / "budget.txt").write_text(BUDGET.replace("Riverton", "Lakeside"))
+
+    real_fdopen, opened = os.fdopen, []
+
+    class FullDisk:
+        def __init__(self, file):
+            self.file = file
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device", self.file.name)
+
+        def __getattr__(self, name):
+            return getattr(self.file, name)
+
+    def second_write_fails(handle, *args, **kwargs):
+        opened.append(handle)
+        file = real_fdopen(handle, *args, **kwargs)
+        return FullDisk(file) if len(opened) == 2 else file
+
+    monkeypatch.setattr(os, "fdopen", second_write_fails)
+    capsys.readouterr()
+    assert generate(out, str(tmp_path / "news")) == 1
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert "No space left on device" in err and "Traceback" not in err
+    after = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    assert after == before  # the old set, whole; nothing of the new one, no temp files
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import BUDGET, ROOT
+
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "budget.txt").write_text(BUDGET)
+    reader, writer = os.pipe()
+    os.close(reader)  # `| head -1` that has already gone
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "run_briefing.py"), "generate", str(tmp_path / "news"),
+         "--out", str(tmp_path / "out"), "--workers", "1"],
+        stdout=writer, stderr=subprocess.PIPE, cwd=tmp_path, timeout=120, check=False)
+    os.close(writer)
+    assert "Traceback" not in done.stderr.decode()
+    assert "BrokenPipeError" not in done.stderr.decode()
+    assert (tmp_path / "out").is_dir()
