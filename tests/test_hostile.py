@@ -228,3 +228,39 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     assert "Traceback" not in done.stderr.decode()
     assert "BrokenPipeError" not in done.stderr.decode()
     assert (tmp_path / "out").is_dir()
+
+
+# --- 5 and 7 through the command line ---------------------------------------------------
+
+
+def test_bad_jsonl_lines_leave_a_briefing_of_the_good_ones(tmp_path, capsys):
+    from conftest import BUDGET
+
+    title, text = BUDGET.split("\n\n", 1)
+    lines = [json.dumps({"id": "budget", "title": title, "text": text}),
+             '{"id": "x", "n": ' + "1" * 4301 + "}", "[" * 1500,
+             json.dumps({"id": "untitled", "text": text})]
+    (tmp_path / "day.jsonl").write_text("\n".join(lines) + "\n")
+    assert generate(tmp_path / "out", str(tmp_path / "day.jsonl")) == 0
+    data = briefing_data(tmp_path / "out")
+    assert [a["id"] for a in data["articles"]] == ["budget", "untitled"]
+    assert [p["source"].rsplit(":", 1)[1] for p in data["problems"]] == ["2", "3"]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_an_unreadable_folder_is_the_line_above_no_usable_articles(tmp_path, monkeypatch,
+                                                                  capsys):
+    locked = tmp_path / "news"
+    locked.mkdir()
+    scandir = os.scandir
+
+    def refusing(path="."):
+        if os.fspath(path) == os.fspath(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    assert main(["generate", "--out", str(tmp_path / "out"), str(locked)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"WARNING: skipped {locked}: cannot read this folder: Permission denied",
+                   "error: no usable articles: nothing to brief (see the lines above)"]
