@@ -74,6 +74,13 @@ def settings(tmp_path: Path, port: int, **values: object) -> Path:
     return path
 
 
+def starttls_settings(tmp_path: Path, port: int, certificates, password: str = PASSWORD
+                      ) -> Path:
+    """A .env for STARTTLS with AUTH against the test CA."""
+    return settings(tmp_path, port, SMTP_SECURITY="starttls", SMTP_CA_FILE=certificates.ca_file,
+                    SMTP_USERNAME=USERNAME, SMTP_PASSWORD=password)
+
+
 def send(env: Path, *args: str) -> int:
     return main(["--quiet", "--env-file", str(env), "send", "--date", DATE, *args])
 
@@ -132,9 +139,7 @@ def test_send_delivers_once_and_never_twice_unless_forced(tmp_path, capsys):
 def test_starttls_with_a_verified_certificate_and_auth_sends(tmp_path):
     certificates = make_certificates(tmp_path)
     with mail_server(starttls=certificates.server_context) as (port, server):
-        env = settings(tmp_path, port, SMTP_SECURITY="starttls",
-                       SMTP_CA_FILE=certificates.ca_file,
-                       SMTP_USERNAME=USERNAME, SMTP_PASSWORD=PASSWORD)
+        env = starttls_settings(tmp_path, port, certificates)
         assert send(env) == 0
     assert_delivered_once(server.deliveries)
 
@@ -178,9 +183,7 @@ def test_server_without_starttls_gets_nothing_in_the_clear(tmp_path, capsys):
 def test_wrong_password_is_refused_for_good_and_set_aside(tmp_path, capsys):
     certificates = make_certificates(tmp_path)
     with mail_server(starttls=certificates.server_context) as (port, server):
-        env = settings(tmp_path, port, SMTP_SECURITY="starttls",
-                       SMTP_CA_FILE=certificates.ca_file,
-                       SMTP_USERNAME=USERNAME, SMTP_PASSWORD="wrong")
+        env = starttls_settings(tmp_path, port, certificates, "wrong")
         assert send(env) == 1
     assert server.deliveries == []
     assert FAILED.exists() and not QUEUED.exists() and not ledger()
@@ -503,9 +506,7 @@ def test_schedule_survives_a_damaged_ledger(tmp_path, capsys):
 def test_a_non_ascii_password_is_named_and_the_briefing_kept(tmp_path, capsys):
     certificates = make_certificates(tmp_path)
     with mail_server(starttls=certificates.server_context) as (port, server):
-        env = settings(tmp_path, port, SMTP_SECURITY="starttls",
-                       SMTP_CA_FILE=certificates.ca_file,
-                       SMTP_USERNAME=USERNAME, SMTP_PASSWORD="pässwörd")
+        env = starttls_settings(tmp_path, port, certificates, "pässwörd")
         assert send(env) == 1
     assert server.deliveries == []
     assert QUEUED.exists() and not FAILED.exists()  # kept for when the setting is fixed
