@@ -46,8 +46,6 @@ class FeedEntry:
     key: str = ""  # the entry's id, else its canonical link, else a hash of title and text
 
 
-
-
 def parse_feed(data: bytes, url: str, content_type: str = "", charset: str | None = None
                ) -> list[FeedEntry]:
     """Entries of an RSS 0.9x/1.0/2.0 or Atom feed, or UnusableInput saying why not."""
