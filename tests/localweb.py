@@ -7,6 +7,7 @@ optional delay, or a function that answers the request itself.
 from __future__ import annotations
 
 import datetime as dt
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -30,8 +31,9 @@ class Route:
 class LocalWeb:
     """Serve routes from a thread; `url(path)` is their address."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
+        self.scheme = "https" if tls else "http"
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers)
         web = self
 
@@ -63,11 +65,13 @@ class LocalWeb:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.server.handle_error = lambda request, address: None
+        if tls:  # HTTPS with a certificate from the test's own CA
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,),
                                        daemon=True)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_port}{path}"
 
     def add(self, path: str, body: bytes | str = b"", status: int = 200,
             content_type: str | None = None, **options: object) -> str:

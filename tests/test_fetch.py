@@ -222,3 +222,34 @@ def test_a_compressed_body_is_read_and_a_gzip_bomb_is_cut_off_after_inflating(we
     bomb = gzip.compress(b"\0" * 50_000_000)  # 50 MB inflated from about 50 KB
     web.add("/bomb", bomb, headers={"Content-Encoding": "gzip"})
     assert reason(web.url("/bomb")) == "too large (over 50,000 bytes, the limit)"
+
+
+def test_https_is_verified_against_the_name_in_the_url(tmp_path, monkeypatch):
+    from mailservers import make_certificates
+
+    certificates = make_certificates(tmp_path, names=("localhost",))
+    with LocalWeb(tls=certificates.server_context) as secure:
+        secure.add("/page", "<p>secret</p>")
+        url = secure.url("/page").replace("127.0.0.1", "localhost")
+        assert reason(url).startswith("TLS error (certificate not trusted")  # unknown CA
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificates.ca_file))
+        assert fetch(url, QUICK).body == b"<p>secret</p>"  # connected to 127.0.0.1
+        wrong_name = secure.url("/page")  # the certificate is for localhost only
+        assert reason(wrong_name).startswith("TLS error (certificate not valid for this host")
+        assert "127.0.0.1" in reason(wrong_name)
+
+
+def test_every_checked_address_is_tried_in_turn(web, monkeypatch):
+    resolve = socket.getaddrinfo
+
+    def two_addresses(host, port, *args, **kwargs):
+        if host == "news.test":  # first an address where nothing listens, then the server
+            return resolve("::1", port, *args, **kwargs) + resolve("127.0.0.1", port, *args,
+                                                                   **kwargs)
+        return resolve(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", two_addresses)
+    web.add("/page", "<p>hello</p>")
+    url = web.url("/page").replace("127.0.0.1", "news.test")
+    policy = FetchPolicy(timeout=2, allow=parse_host_rules("127.0.0.0/8,::1"))
+    assert fetch(url, policy).body == b"<p>hello</p>"

@@ -213,10 +213,12 @@ def _ca_file(value: str) -> Path | None:
 
 
 def _algorithm(value: str) -> str:
-    from briefing.summarize import ALGORITHMS
-
     value = value.strip()
-    if value and value not in ALGORITHMS:
+    if not value:
+        return value
+    from briefing.summarize import ALGORITHMS  # only then: it loads sumy
+
+    if value not in ALGORITHMS:
         raise ValueError(f"must be one of {', '.join(ALGORITHMS)} (or empty for the default)")
     return value
 

@@ -39,6 +39,7 @@ from urllib.parse import urljoin, urlsplit
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.util.retry import Retry
+from urllib3.util.ssl_match_hostname import CertificateError
 
 from briefing.network import NO_EXCEPTIONS, Address, HostRules
 from briefing.storage import write_atomic
@@ -228,12 +229,12 @@ class _WatchedHTTPS(_Watched, HTTPSConnection):
 
 @dataclass(frozen=True)
 class _Hop:
-    """Where one request goes: the URL's host as named, and the address vetted for it."""
+    """Where one request goes: the URL's host as named, and the addresses vetted for it."""
 
     scheme: str
     host: str
     port: int
-    address: str
+    addresses: tuple[str, ...]  # tried in turn, as the resolver ordered them
     target: str  # path and query
     host_header: str
 
@@ -260,7 +261,7 @@ def vet(url: str, rules: HostRules = NO_EXCEPTIONS) -> _Hop:
     default_port = (scheme, port) in (("http", 80), ("https", 443))
     shown_host = f"[{host}]" if ":" in host else host
     return _Hop(
-        scheme=scheme, host=host, port=port, address=str(addresses[0]),
+        scheme=scheme, host=host, port=port, addresses=tuple(map(str, addresses)),
         target=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
         host_header=shown_host if default_port else f"{shown_host}:{port}",
     )
@@ -286,15 +287,8 @@ def _resolve(host: str, port: int) -> list[Address]:
 
 def _exchange(hop: _Hop, headers: dict[str, str], policy: FetchPolicy, deadline: Deadline
               ) -> tuple[int, email.message.Message, bytes]:
-    """One GET to the vetted address: status, headers and the (decoded, capped) body."""
-    timeout = max(deadline.remaining(), 0.001)  # per socket wait; the watchdog bounds the sum
-    if hop.scheme == "https":
-        connection: HTTPConnection = _WatchedHTTPS(
-            hop.address, hop.port, timeout=timeout, deadline=deadline,
-            server_hostname=hop.host, assert_hostname=hop.host,
-            ssl_context=ssl.create_default_context())
-    else:
-        connection = _WatchedHTTP(hop.address, hop.port, timeout=timeout, deadline=deadline)
+    """One GET to a vetted address: status, headers and the (decoded, capped) body."""
+    connection = _connect(hop, deadline)
     try:
         connection.request("GET", hop.target, headers={**headers, "Host": hop.host_header},
                            preload_content=False, decode_content=True)
@@ -307,6 +301,31 @@ def _exchange(hop: _Hop, headers: dict[str, str], policy: FetchPolicy, deadline:
         return 200, header_copy, _read_capped(answer, policy, deadline)
     finally:
         connection.close()
+
+
+def _connect(hop: _Hop, deadline: Deadline) -> HTTPConnection:
+    """A connection to the first vetted address that answers; TLS is checked against the
+    host name in the URL, not the address we connected to."""
+    failure: Exception | None = None
+    for address in hop.addresses:
+        timeout = max(deadline.remaining(), 0.001)  # per wait; the watchdog bounds the sum
+        if hop.scheme == "https":
+            connection: HTTPConnection = _WatchedHTTPS(
+                address, hop.port, timeout=timeout, deadline=deadline,
+                server_hostname=hop.host, assert_hostname=hop.host,
+                ssl_context=ssl.create_default_context())
+        else:
+            connection = _WatchedHTTP(address, hop.port, timeout=timeout, deadline=deadline)
+        try:
+            connection.connect()
+            return connection
+        except (OSError, urllib3.exceptions.HTTPError) as error:
+            connection.close()
+            failure = error
+            if deadline.expired:
+                break
+    assert failure is not None  # vet() never returns a hop without an address
+    raise failure
 
 
 def _read_capped(answer: urllib3.BaseHTTPResponse, policy: FetchPolicy,
@@ -501,7 +520,9 @@ def _network_reason(error: BaseException, deadline: Deadline) -> str:
     causes: list[BaseException] = []
     while error is not None and error not in causes:
         causes.append(error)
-        error = error.__cause__ or error.__context__ or getattr(error, "reason", None)
+        wrapped = getattr(error, "reason", None)  # urllib3 keeps the cause here, ssl a string
+        error = error.__cause__ or error.__context__ or (
+            wrapped if isinstance(wrapped, BaseException) else None)
     reasons: tuple[tuple[type | tuple[type, ...], str], ...] = (
         (ConnectionRefusedError, "connection refused"),
         (ConnectionResetError, "connection reset by the server"),
@@ -511,6 +532,8 @@ def _network_reason(error: BaseException, deadline: Deadline) -> str:
         if any(isinstance(cause, kind) for cause in causes):
             return text
     for cause in causes:
+        if isinstance(cause, CertificateError):  # urllib3 checks the name itself
+            return f"TLS error (certificate not valid for this host: {cause})"
         if isinstance(cause, ssl.SSLCertVerificationError):
             return f"TLS error (certificate not trusted: {cause.verify_message or cause})"
         if isinstance(cause, ssl.SSLError):
