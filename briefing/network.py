@@ -54,6 +54,10 @@ class HostRules:
     names: frozenset[str] = frozenset()
     networks: tuple[Network, ...] = ()
 
+    def __str__(self) -> str:
+        """The rules as FETCH_ALLOW_HOSTS spells them, for showing the settings."""
+        return ",".join([*map(str, self.networks), *sorted(self.names)])
+
     def refusal(self, host: str, address: Address) -> str | None:
         """Why fetching `host` at `address` is refused, or None when it may be fetched."""
         if host.lower().rstrip(".") in self.names:
