@@ -185,7 +185,8 @@ def test_failing_job_is_logged_and_the_loop_goes_on_until_stopped(tmp_path, capl
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     messages = [record.getMessage() for record in caplog.records]
-    assert "the briefing job failed; the schedule goes on" in messages
+    assert "the briefing job failed (generation broke); the schedule goes on" in messages
+    assert not any(record.exc_info for record in caplog.records)  # no traceback at INFO
     assert "next briefing at 2026-11-27 07:00+01:00" in messages
     assert "schedule stopped" == messages[-1]
 

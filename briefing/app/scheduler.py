@@ -143,16 +143,19 @@ def check(
 
 
 def guarded(job: Callable[[], Any]) -> Callable[[], None]:
-    """Log a failing job and return, so that the loop and the timer go on.
+    """Log a failing job in one line and return, so that the loop and the timer go on.
 
-    The schedule library does not reschedule a job that raised.
+    The schedule library does not reschedule a job that raised. The traceback
+    is for developers: it is logged with -v (debug) only.
     """
 
     def run() -> None:
         try:
             job()
-        except Exception:
-            log.exception("the briefing job failed; the schedule goes on")
+        except Exception as error:
+            log.error("the briefing job failed (%s); the schedule goes on",
+                      " ".join(str(error).split()) or type(error).__name__,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
 
     run.__name__ = getattr(job, "__name__", "briefing_job")
     return run
