@@ -253,3 +253,18 @@ def test_every_checked_address_is_tried_in_turn(web, monkeypatch):
     url = web.url("/page").replace("127.0.0.1", "news.test")
     policy = FetchPolicy(timeout=2, allow=parse_host_rules("127.0.0.0/8,::1"))
     assert fetch(url, policy).body == b"<p>hello</p>"
+
+
+def test_a_resolver_that_does_not_answer_costs_the_deadline_only(monkeypatch):
+    resolve = socket.getaddrinfo
+
+    def slow(host, *args, **kwargs):
+        if host == "slow-dns.test":
+            time.sleep(3)
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+    started = time.monotonic()
+    assert reason("http://slow-dns.test/feed.xml") == \
+        "timed out after 0.5 s (looking up slow-dns.test)"
+    assert time.monotonic() - started < 1.5

@@ -239,7 +239,7 @@ class _Hop:
     host_header: str
 
 
-def vet(url: str, rules: HostRules = NO_EXCEPTIONS) -> _Hop:
+def vet(url: str, rules: HostRules = NO_EXCEPTIONS, deadline: Deadline | None = None) -> _Hop:
     """Resolve the URL's host and check every address; FetchError when any is not allowed.
 
     All addresses are checked, not just the first, so a name that answers
@@ -253,7 +253,7 @@ def vet(url: str, rules: HostRules = NO_EXCEPTIONS) -> _Hop:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
         raise FetchError(f"bad port in {_shown(url)}") from None
-    addresses = _resolve(host, port)
+    addresses = _resolve(host, port, deadline)
     for address in addresses:
         refusal = rules.refusal(host, address)
         if refusal:
@@ -267,22 +267,48 @@ def vet(url: str, rules: HostRules = NO_EXCEPTIONS) -> _Hop:
     )
 
 
-def _resolve(host: str, port: int) -> list[Address]:
+def _resolve(host: str, port: int, deadline: Deadline | None = None) -> list[Address]:
+    """Every address of `host`, looked up within what is left of the deadline."""
     try:
         literal = ipaddress.ip_address(host)
     except ValueError:
         pass
     else:
         return [literal]
-    try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise FetchError("host not found (DNS lookup failed)") from None
+    found = _lookup(host, port, deadline)
     addresses = list(dict.fromkeys(
         ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found))
     if not addresses:
         raise FetchError("host not found (DNS lookup failed)")
     return addresses
+
+
+def _lookup(host: str, port: int, deadline: Deadline | None) -> list[tuple]:
+    """getaddrinfo, which no timeout reaches, in a daemon thread we stop waiting for.
+
+    A resolver that does not answer costs this source its deadline, no more;
+    the abandoned lookup ends by itself and never holds up the exit.
+    """
+    outcome: list = []
+
+    def look() -> None:
+        try:
+            outcome.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except (OSError, UnicodeError) as error:
+            outcome.append(error)
+
+    if deadline is None:
+        look()
+    else:
+        lookup = threading.Thread(target=look, name=f"resolve {host}", daemon=True)
+        lookup.start()
+        lookup.join(deadline.remaining())
+    if not outcome:  # only when the deadline passed first
+        assert deadline is not None
+        raise deadline.timed_out(f" (looking up {host})")
+    if isinstance(outcome[0], BaseException):
+        raise FetchError("host not found (DNS lookup failed)")
+    return outcome[0]
 
 
 def _exchange(hop: _Hop, headers: dict[str, str], policy: FetchPolicy, deadline: Deadline
@@ -370,7 +396,7 @@ def _fetch(url: str, policy: FetchPolicy, cache: HttpCache | None, deadline: Dea
     retry = Retry(total=policy.retries, redirect=False, status_forcelist=RETRY_CODES,
                   backoff_factor=0.25, respect_retry_after_header=True, raise_on_status=False)
     while True:
-        hop = vet(current, policy.allow)
+        hop = vet(current, policy.allow, deadline)
         cached = cache.lookup(current) if cache else None
         try:
             status, headers, body = _exchange(hop, _request_headers(policy, cached), policy,
