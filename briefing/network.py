@@ -67,8 +67,9 @@ class HostRules:
         kind = address_kind(address)
         if kind is None:
             return None
-        return (f"refused: {host} is at {address}, {kind}, and only the public web is "
-                "fetched (FETCH_ALLOW_HOSTS allows others)")
+        where = f"{host} is" if host.strip("[]") == str(address) else f"{host} is at {address},"
+        return (f"refused: {where} {kind}, and only the public web is fetched "
+                "(FETCH_ALLOW_HOSTS allows others)")
 
 
 NO_EXCEPTIONS = HostRules()
