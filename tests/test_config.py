@@ -79,6 +79,11 @@ def _bad_settings(tmp_path):
         ("SMTP_CA_FILE", str(tmp_path / "a-file"), "is not a readable PEM file"),
         ("FETCH_ALLOW_HOSTS", "10.0.0.0/8, not a host!", "is neither a host name nor a network"),
         ("CATCH_UP_DAYS", "400", "must be from 0 to 31"),
+        ("WORKERS", "100000", "must be from 1 to 256"),
+        ("FETCH_WORKERS", "5000", "must be from 1 to 64"),
+        ("SEND_ATTEMPTS", "1000000", "must be from 1 to 100"),
+        ("STORY_WINDOW_HOURS", "inf", "at most 8760"),
+        ("SCHEDULE_CHECK_MINUTES", "0", "must be from 1 to 1440"),
     ]
 
 

@@ -52,11 +52,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def _count_up_to(limit: int) -> Callable[[str], int]:
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """A parser for whole numbers from `low` to `high`: a sane range, not just a sign."""
+
     def parse(value: str) -> int:
         number = int(value)
-        if not 0 <= number <= limit:
-            raise ValueError(f"must be from 0 to {limit}")
+        if not low <= number <= high:
+            raise ValueError(f"must be from {low} to {high}")
         return number
 
     return parse
@@ -83,7 +85,7 @@ def _optional_writable_folder(value: str) -> Path | None:
 def _workers(value: str) -> int:
     if not value.strip():
         return _cores()
-    return _positive_int(value)
+    return _whole_number(1, 256)(value)
 
 
 def _cores() -> int:
@@ -94,10 +96,10 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _positive_float(value: str) -> float:
+def _hours(value: str) -> float:
     number = float(value)
-    if not number > 0:
-        raise ValueError("must be more than 0")
+    if not 0 < number <= 8760:
+        raise ValueError("must be a number of hours more than 0 and at most 8760 (a year)")
     return number
 
 
@@ -322,9 +324,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Group articles about one event into a story and merge their points."),
     Setting("STORY_THRESHOLD", "0.3", _fraction,
             "How alike (0-1, cosine of TF-IDF) two articles must be to be one story."),
-    Setting("STORY_WINDOW_HOURS", "48", _positive_float,
+    Setting("STORY_WINDOW_HOURS", "48", _hours,
             "Articles published further apart than this are never one story."),
-    Setting("REPEAT_DAYS", "3", _count_up_to(366),
+    Setting("REPEAT_DAYS", "3", _whole_number(0, 366),
             "A point already in a briefing of the last N days is an earlier point; 0: off."),
     Setting("REPEATS", "mark", _choice("mark", "drop"),
             "Earlier points: mark them as earlier, or drop them."),
@@ -345,9 +347,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds one feed or page may take in all (connect, headers, body, redirects)."),
     Setting("FETCH_MAX_BYTES", "10000000", _positive_int,
             "Larger feeds or pages are reported and skipped."),
-    Setting("FETCH_MAX_REDIRECTS", "5", _count_up_to(30), "Redirects followed per fetch."),
-    Setting("FETCH_WORKERS", "8", _positive_int, "Fetches in parallel."),
-    Setting("FETCH_PER_HOST", "2", _positive_int, "Fetches in parallel to any one host."),
+    Setting("FETCH_MAX_REDIRECTS", "5", _whole_number(0, 30), "Redirects followed per fetch."),
+    Setting("FETCH_WORKERS", "8", _whole_number(1, 64), "Fetches in parallel."),
+    Setting("FETCH_PER_HOST", "2", _whole_number(1, 16), "Fetches in parallel to any one host."),
     Setting("USER_AGENT", "briefing/0.1 (daily news briefing)",
             _text, "User-Agent header sent with every fetch."),
     Setting("FETCH_ALLOW_HOSTS", "", _host_rules,
@@ -371,12 +373,13 @@ SETTINGS: tuple[Setting, ...] = (
             "IANA zone of BRIEFING_TIME, e.g. Europe/Berlin; empty means the machine's."),
     Setting("BRIEFING_STATE_DIR", "", _optional_writable_folder,
             "Outbox, sent archive, failed folder and ledger; empty means OUTPUT_DIR/state."),
-    Setting("SEND_ATTEMPTS", "5", _positive_int, "Tries per run before leaving it for the next."),
+    Setting("SEND_ATTEMPTS", "5", _whole_number(1, 100),
+            "Tries per run before leaving it for the next."),
     Setting("SEND_BACKOFF", "2", _seconds, "Seconds before the second try; doubles each time."),
     Setting("SEND_BACKOFF_MAX", "300", _seconds, "Longest wait between two tries, in seconds."),
-    Setting("SCHEDULE_CHECK_MINUTES", "15", _positive_int,
+    Setting("SCHEDULE_CHECK_MINUTES", "15", _whole_number(1, 1440),
             "How often `schedule` checks for a missed briefing and retries the outbox."),
-    Setting("CATCH_UP_DAYS", "3", _count_up_to(31),
+    Setting("CATCH_UP_DAYS", "3", _whole_number(0, 31),
             "`schedule` sends up to this many missed earlier days, oldest first; 0: today only."),
 )
 
