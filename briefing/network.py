@@ -1,5 +1,8 @@
-"""What an address is: the one place that tells this machine, the private networks
-and the public web apart.
+"""The network's two questions: what an address is, and how long a wait may last.
+
+This is the one place that tells this machine, the private networks and the
+public web apart, and the one clock (`Deadline`) that bounds a whole exchange
+with a server, which a socket timeout (one read at a time) cannot.
 
 Delivery asks `is_loopback` (plain-text SMTP only to this machine); fetching
 asks `HostRules.refusal` for every address a name resolves to, so a feed can
@@ -10,6 +13,9 @@ else that is not on the public web, unless FETCH_ALLOW_HOSTS names it.
 from __future__ import annotations
 
 import ipaddress
+import socket
+import threading
+import time
 from dataclasses import dataclass
 
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
@@ -92,3 +98,52 @@ def parse_host_rules(text: str) -> HostRules:
             raise ValueError(f"{part!r} is neither a host name nor a network like 10.0.0.0/8")
         names.add(label)
     return HostRules(frozenset(names), tuple(networks))
+
+
+class Deadline:
+    """One exchange's time budget (a feed with its redirects, an SMTP attempt); the
+    sockets it watches are shut when it runs out.
+
+    A socket timeout bounds one read, not a server that answers a byte at a
+    time; shutting the socket from a timer bounds the whole exchange.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        """Seconds left, never below zero."""
+        return max(0.0, self.end - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut `sock` when the deadline passes (at once if it has)."""
+        with self._lock:
+            self._sockets.append(sock)
+            if not self.expired:
+                return
+        self._shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        """The exchange is over: stop the timer."""
+        self._timer.cancel()

@@ -521,3 +521,15 @@ def test_a_ca_file_gone_at_send_time_names_the_setting_and_keeps_the_briefing(
 
     with pytest.raises(SetupFailure, match=r"^SMTP_CA_FILE=.*missing.pem cannot be loaded"):
         ssl_context(tmp_path / "missing.pem")
+
+
+@pytest.mark.parametrize("stage", ["greeting", "mail"])
+def test_a_reply_that_never_ends_is_cut_off_and_retried_once(tmp_path, capsys, stage):
+    """Each line comes well within SMTP_TIMEOUT, so only the attempt's deadline ends it."""
+    with fault_server((stage, "trickle")) as trickling:
+        env = settings(tmp_path, trickling.port, SMTP_TIMEOUT=0.1, SEND_ATTEMPTS=2)
+        started = time.monotonic()
+        assert send(env) == 0
+        assert time.monotonic() - started < 5
+    assert len(trickling.deliveries) == 1 and trickling.connections == 2
+    assert errors(capsys) == []

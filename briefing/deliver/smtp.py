@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.network import is_loopback
+from briefing.network import Deadline, is_loopback
 
 SECURITY_MODES = ("starttls", "ssl", "none")
 
@@ -147,11 +147,42 @@ def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(text.split())}".strip()
 
 
-def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+class _Watched:
+    """Mixed into smtplib's clients: the socket is handed to the attempt's deadline
+    before the greeting is read, so no reply can trickle past it."""
+
+    def __init__(self, *args: object, deadline: Deadline, **kwargs: object) -> None:
+        self._deadline = deadline  # before super().__init__, which connects
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        self._deadline.watch(sock)
+        return sock
+
+
+class _WatchedSMTP(_Watched, smtplib.SMTP):
+    """smtplib.SMTP under a deadline."""
+
+
+class _WatchedSMTPSSL(_Watched, smtplib.SMTP_SSL):
+    """smtplib.SMTP_SSL under a deadline."""
+
+
+def attempt_seconds(settings: SmtpSettings, data: bytes, recipients: Sequence[str]) -> float:
+    """How long one attempt may take in all: SMTP_TIMEOUT for each step of the dialogue
+    (connect, greeting, EHLO, STARTTLS, EHLO, AUTH, MAIL, each RCPT, DATA, the end of
+    the message) plus a second per 10 kB of message for a slow link."""
+    steps = 9 + len(recipients)
+    return settings.timeout * steps + len(data) / 10_000
+
+
+def _connect(settings: SmtpSettings, deadline: Deadline) -> smtplib.SMTP:
     if settings.security == "ssl":
-        return smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                context=ssl_context(settings.ca_file))
-    client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        return _WatchedSMTPSSL(settings.host, settings.port, timeout=settings.timeout,
+                               context=ssl_context(settings.ca_file), deadline=deadline)
+    client = _WatchedSMTP(settings.host, settings.port, timeout=settings.timeout,
+                          deadline=deadline)
     try:
         client.ehlo()
         if settings.security == "starttls":
@@ -187,12 +218,14 @@ def transmit(
     """One SMTP transaction; `on_accepted` runs right after the server's 250, before QUIT.
 
     Recipients refused one by one are returned while the others still get it;
-    every other problem is raised as a DeliveryFailure.
+    every other problem is raised as a DeliveryFailure. No step waits longer than
+    SMTP_TIMEOUT, and the attempt in all no longer than `attempt_seconds`.
     """
     check_security(settings)
     client: smtplib.SMTP | None = None
+    deadline = Deadline(attempt_seconds(settings, data, recipients))
     try:
-        client = _connect(settings)
+        client = _connect(settings, deadline)
         if settings.username:
             _login(client, settings)
         options = []
@@ -216,7 +249,12 @@ def transmit(
     except Exception as error:
         if client is not None:
             client.close()
+        if deadline.expired:
+            raise TransientFailure(f"timed out: the server took more than "
+                                   f"{deadline.seconds:g} s in all") from error
         raise classify(error) from error
+    finally:
+        deadline.cancel()  # accepted or not, the rest is ours: the ledger and QUIT
     accepted = Accepted(
         reply=_reply(code, text),
         accepted=tuple(r for r in recipients if r not in refused),

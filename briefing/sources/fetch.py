@@ -41,7 +41,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.util.retry import Retry
 from urllib3.util.ssl_match_hostname import CertificateError
 
-from briefing.network import NO_EXCEPTIONS, Address, HostRules
+from briefing.network import NO_EXCEPTIONS, Address, Deadline, HostRules
 from briefing.storage import write_atomic
 
 DEFAULT_USER_AGENT = "briefing/0.1 (daily news briefing)"
@@ -152,55 +152,8 @@ class HttpCache:
 # --- The deadline ------------------------------------------------------------------
 
 
-class Deadline:
-    """One source's time budget; sockets it watches are shut when it runs out.
-
-    A socket timeout bounds one read, not a server that answers a byte at a
-    time; shutting the socket from a timer bounds the whole exchange.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.end = time.monotonic() + seconds
-        self.expired = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def remaining(self) -> float:
-        """Seconds left, never below zero."""
-        return max(0.0, self.end - time.monotonic())
-
-    def watch(self, sock: socket.socket) -> None:
-        """Shut `sock` when the deadline passes (at once if it has)."""
-        with self._lock:
-            self._sockets.append(sock)
-            if not self.expired:
-                return
-        self._shut(sock)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            sockets = list(self._sockets)
-        for sock in sockets:
-            self._shut(sock)
-
-    @staticmethod
-    def _shut(sock: socket.socket) -> None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-    def cancel(self) -> None:
-        """The fetch is over: stop the timer."""
-        self._timer.cancel()
-
-    def timed_out(self, what: str = "") -> FetchError:
-        return FetchError(f"timed out after {self.seconds:g} s{what}")
+def _timed_out(deadline: Deadline, what: str = "") -> FetchError:
+    return FetchError(f"timed out after {deadline.seconds:g} s{what}")
 
 
 class _Watched:
@@ -305,7 +258,7 @@ def _lookup(host: str, port: int, deadline: Deadline | None) -> list[tuple]:
         lookup.join(deadline.remaining())
     if not outcome:  # only when the deadline passed first
         assert deadline is not None
-        raise deadline.timed_out(f" (looking up {host})")
+        raise _timed_out(deadline, f" (looking up {host})")
     if isinstance(outcome[0], BaseException):
         raise FetchError("host not found (DNS lookup failed)")
     return outcome[0]
@@ -370,7 +323,7 @@ def _read_capped(answer: urllib3.BaseHTTPResponse, policy: FetchPolicy,
             raise FetchError(f"too large (over {policy.max_bytes:,} bytes, the limit)")
         chunks.append(chunk)
     if deadline.expired:
-        raise deadline.timed_out(" (body still arriving)")
+        raise _timed_out(deadline, " (body still arriving)")
     return b"".join(chunks)
 
 
@@ -405,7 +358,7 @@ def _fetch(url: str, policy: FetchPolicy, cache: HttpCache | None, deadline: Dea
             raise
         except Exception as error:  # noqa: BLE001 (every network fault becomes one reason)
             if deadline.expired:
-                raise deadline.timed_out() from None
+                raise _timed_out(deadline) from None
             raise FetchError(_network_reason(error, deadline)) from None
         if status == 200:
             if cache:
@@ -552,7 +505,7 @@ def _network_reason(error: BaseException, deadline: Deadline) -> str:
     reasons: tuple[tuple[type | tuple[type, ...], str], ...] = (
         (ConnectionRefusedError, "connection refused"),
         (ConnectionResetError, "connection reset by the server"),
-        ((TimeoutError, socket.timeout), deadline.timed_out().args[0]),
+        ((TimeoutError, socket.timeout), _timed_out(deadline).args[0]),
     )
     for kind, text in reasons:
         if any(isinstance(cause, kind) for cause in causes):
