@@ -81,7 +81,7 @@ def _read_file(file: Path, max_bytes: int, harvest: Harvest) -> None:
         suffix = file.suffix.lower()
         if suffix not in ARTICLE_SUFFIXES:
             raise UnusableInput(f"unsupported file type {suffix or '(none)'}")
-        text = decode_text(_read_capped(file, max_bytes), max_bytes)
+        text = read_text(file, max_bytes)
         if suffix == ".jsonl":
             articles, problems = parse_jsonl(text, origin=str(file))
             harvest.articles.extend(articles)
@@ -95,13 +95,14 @@ def _read_file(file: Path, max_bytes: int, harvest: Harvest) -> None:
         harvest.problems.append(Problem(str(file), f"cannot read: {error.strerror or error}"))
 
 
-def _read_capped(file: Path, max_bytes: int) -> bytes:
-    """The file's bytes, refused by its size before a byte is read (and if it grows)."""
+def read_text(file: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """A text file's contents, refused by its size before a byte is read (and if it grows
+    while read); UnusableInput says why it cannot be used, OSError why it cannot be read."""
     size = file.stat().st_size
     if size > max_bytes:
         raise UnusableInput(f"too large ({size:,} bytes; the limit is {max_bytes:,})")
     with file.open("rb") as handle:
-        return handle.read(max_bytes + 1)
+        return decode_text(handle.read(max_bytes + 1), max_bytes)
 
 
 def bom_codec(data: bytes) -> tuple[str, int] | None:
