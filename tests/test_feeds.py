@@ -485,3 +485,18 @@ def test_a_damaged_feed_state_is_moved_aside_and_named(web, tmp_path, capsys):
     assert f"{out / 'state' / STATE_FILE} was damaged" in capsys.readouterr().err
     assert len(list((out / "state" / "damaged").iterdir())) == 1
     assert json.loads((out / "state" / STATE_FILE).read_text())["generated_at"]
+
+
+def test_a_billion_laughs_feed_stays_small():
+    """Held up before issue 16 and must keep holding: entities are not expanded a billion
+    times (expat refuses, and feedparser falls back to its loose parser)."""
+    entities = "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
+                       for i in range(9))
+    feed = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">{entities}]>'
+            '<rss version="2.0"><channel><title>&j;</title><item><title>x</title>'
+            "<description>&j;</description></item></channel></rss>")
+    try:
+        entries = parse_feed(feed.encode(), "http://127.0.0.1/lol.rss")
+    except UnusableInput:
+        return
+    assert all(len(entry.text) < 1_000 and len(entry.feed_title) < 1_000 for entry in entries)
