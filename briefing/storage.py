@@ -7,13 +7,42 @@ archive, the briefing's outputs) writes through here.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Replace `path` with `data` in one step."""
+    write_all_atomic({path: data})
+    return path
+
+
+def write_all_atomic(files: Mapping[Path, bytes]) -> None:
+    """Replace several files together: every one is written in full before any is renamed.
+
+    A full disk or a crash while writing leaves all the old files in place
+    and no temporary file behind; only the renames, which need no space,
+    come after the last byte is safely on disk.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((_stage(path, data), path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+    for folder in dict.fromkeys(path.parent for path in files):
+        _fsync_directory(folder)
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """`data` in a temporary file beside `path`, flushed to disk; its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -21,12 +50,10 @@ def write_atomic(path: Path, data: bytes) -> Path:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    _fsync_directory(path.parent)
-    return path
+    return temporary
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -47,4 +74,17 @@ def move_into(path: Path, folder: Path) -> Path:
     os.replace(path, target)
     _fsync_directory(folder)
     _fsync_directory(path.parent)
+    return target
+
+
+def move_aside(path: Path, folder: Path) -> Path:
+    """Move a file that cannot be used into `folder`, stamped so that none is overwritten.
+
+    Damaged state is kept for a person to look at, never deleted.
+    """
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{path.name}.{stamp}"
+    os.replace(path, target)
+    _fsync_directory(folder)
     return target

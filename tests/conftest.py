@@ -57,6 +57,12 @@ def _loopback_only(getaddrinfo):
     return resolve
 
 
+@pytest.fixture(autouse=True)
+def loopback_fetching_allowed(isolated, monkeypatch):
+    """The test web servers live on 127.0.0.1, which fetching refuses unless allowed."""
+    monkeypatch.setenv("FETCH_ALLOW_HOSTS", "127.0.0.0/8")
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """Say once, at the end, why the browser checks were skipped (not once per test)."""
     reasons = {

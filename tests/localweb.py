@@ -7,6 +7,7 @@ optional delay, or a function that answers the request itself.
 from __future__ import annotations
 
 import datetime as dt
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -30,8 +31,9 @@ class Route:
 class LocalWeb:
     """Serve routes from a thread; `url(path)` is their address."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
+        self.scheme = "https" if tls else "http"
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers)
         web = self
 
@@ -63,11 +65,13 @@ class LocalWeb:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.server.handle_error = lambda request, address: None
+        if tls:  # HTTPS with a certificate from the test's own CA
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,),
                                        daemon=True)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_port}{path}"
 
     def add(self, path: str, body: bytes | str = b"", status: int = 200,
             content_type: str | None = None, **options: object) -> str:
@@ -77,6 +81,37 @@ class LocalWeb:
             route.headers["Content-Type"] = content_type
         self.routes[path] = route
         return self.url(path)
+
+    def redirect(self, path: str, to: str, status: int = 302) -> str:
+        """A redirect to `to`, which may be anywhere: the fetcher must vet it, not follow it."""
+        return self.add(path, status=status, headers={"Location": to})
+
+    def gone(self, path: str) -> str:
+        """A feed removed for good: 410 Gone."""
+        return self.add(path, "this feed is gone", 410)
+
+    def slow_headers(self, path: str, body: bytes | str = b"", byte_delay: float = 0.2) -> str:
+        """Status line and headers sent one byte every `byte_delay` seconds, then the body.
+
+        No single read waits long, so only a deadline on the whole answer ends it.
+        """
+        data = body.encode("utf-8") if isinstance(body, str) else body
+
+        def trickle(handler: BaseHTTPRequestHandler) -> None:
+            head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                    f"X-Padding: {'.' * 40}\r\nContent-Length: {len(data)}\r\n"
+                    "Connection: close\r\n\r\n").encode("ascii")
+            try:
+                for byte in head:
+                    handler.wfile.write(bytes([byte]))
+                    handler.wfile.flush()
+                    time.sleep(byte_delay)
+                handler.wfile.write(data)
+            except OSError:
+                pass  # the fetcher gave up, as it should
+            handler.close_connection = True
+
+        return self.add(path, answer=trickle)
 
     def hits(self, path: str) -> list[dict[str, str]]:
         return [headers for seen, headers in self.requests if seen == path]

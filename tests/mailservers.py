@@ -13,6 +13,7 @@ import socket
 import socketserver
 import ssl
 import threading
+import time
 from dataclasses import dataclass, field
 from email import policy
 from pathlib import Path
@@ -121,7 +122,8 @@ class FaultServer:
     action is a reply line such as "451 4.3.0 try later", "drop" (close the
     connection there; at "data" after the first line of the message),
     "lose-reply" (at "data": keep the message, hang up before the 250) or
-    "silent" (say nothing until the client gives up).
+    "silent" (say nothing until the client gives up) or "trickle" (an endless
+    multi-line reply, one line every 50 ms, so no single read times out).
     """
 
     faults: list[tuple[str, str] | None]
@@ -151,6 +153,14 @@ class _FaultHandler(socketserver.StreamRequestHandler):
                     self.rfile.read()  # until the client hangs up
                     return False
                 if action == "drop":
+                    return False
+                if action == "trickle":  # a reply that never ends, a line at a time
+                    try:
+                        for _ in range(600):
+                            self.send(f"{'220' if stage == 'greeting' else '250'}-still going")
+                            time.sleep(0.05)
+                    except OSError:
+                        pass  # the client gave up, as it should
                     return False
                 self.send(action)
                 return not action.startswith("421")

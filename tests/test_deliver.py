@@ -74,6 +74,13 @@ def settings(tmp_path: Path, port: int, **values: object) -> Path:
     return path
 
 
+def starttls_settings(tmp_path: Path, port: int, certificates, password: str = PASSWORD
+                      ) -> Path:
+    """A .env for STARTTLS with AUTH against the test CA."""
+    return settings(tmp_path, port, SMTP_SECURITY="starttls", SMTP_CA_FILE=certificates.ca_file,
+                    SMTP_USERNAME=USERNAME, SMTP_PASSWORD=password)
+
+
 def send(env: Path, *args: str) -> int:
     return main(["--quiet", "--env-file", str(env), "send", "--date", DATE, *args])
 
@@ -132,9 +139,7 @@ def test_send_delivers_once_and_never_twice_unless_forced(tmp_path, capsys):
 def test_starttls_with_a_verified_certificate_and_auth_sends(tmp_path):
     certificates = make_certificates(tmp_path)
     with mail_server(starttls=certificates.server_context) as (port, server):
-        env = settings(tmp_path, port, SMTP_SECURITY="starttls",
-                       SMTP_CA_FILE=certificates.ca_file,
-                       SMTP_USERNAME=USERNAME, SMTP_PASSWORD=PASSWORD)
+        env = starttls_settings(tmp_path, port, certificates)
         assert send(env) == 0
     assert_delivered_once(server.deliveries)
 
@@ -178,9 +183,7 @@ def test_server_without_starttls_gets_nothing_in_the_clear(tmp_path, capsys):
 def test_wrong_password_is_refused_for_good_and_set_aside(tmp_path, capsys):
     certificates = make_certificates(tmp_path)
     with mail_server(starttls=certificates.server_context) as (port, server):
-        env = settings(tmp_path, port, SMTP_SECURITY="starttls",
-                       SMTP_CA_FILE=certificates.ca_file,
-                       SMTP_USERNAME=USERNAME, SMTP_PASSWORD="wrong")
+        env = starttls_settings(tmp_path, port, certificates, "wrong")
         assert send(env) == 1
     assert server.deliveries == []
     assert FAILED.exists() and not QUEUED.exists() and not ledger()
@@ -450,3 +453,83 @@ def test_password_is_redacted_wherever_settings_are_shown(tmp_path):
     assert config.redacted()["SMTP_PASSWORD"] == "***"
     assert PASSWORD not in repr(SmtpSettings(HOST, password=PASSWORD))
     assert config.briefing_time == "07:05"
+
+
+# --- a hostile day (issue 16): state that heals, one clear line -------------------
+
+
+def test_a_stray_file_in_the_outbox_is_moved_aside_and_every_send_goes_on(tmp_path, capsys):
+    stray = STATE / "outbox" / "briefing-latest.eml"
+    stray.parent.mkdir(parents=True)
+    stray.touch()
+    with mail_server() as (port, server):
+        env = settings(tmp_path, port)
+        assert send(env) == 0
+        assert send(env, "--date", "2026-11-29") == 0
+    assert [d.message["Subject"] for d in server.deliveries] == [
+        "Daily briefing for 2026-11-28", "Daily briefing for 2026-11-29"]
+    assert not stray.exists()
+    assert [p.name.split(".eml.")[0] for p in (STATE / "damaged").iterdir()] == \
+        ["briefing-latest"]
+    assert errors(capsys) == []
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[1, 2, 3]", b"9" * 5000, b"[" * 1500,
+                                    b"\xff\xfe\x00garbage"])
+def test_a_damaged_ledger_is_moved_aside_rebuilt_and_nothing_is_sent_twice(
+        tmp_path, capsys, damage):
+    with mail_server() as (port, server):
+        env = settings(tmp_path, port)
+        assert send(env) == 0
+        (STATE / "ledger.json").write_bytes(damage)
+        capsys.readouterr()
+        assert send(env) == 0
+        assert "was sent already" in capsys.readouterr().out
+        assert send(env, "--date", "2026-11-29") == 0
+    assert len(server.deliveries) == 2  # 28th once, 29th once
+    assert sorted(ledger()) == ["2026-11-28", "2026-11-29"]
+    assert ledger()["2026-11-28"]["message_id"] == message_id(server.deliveries[0].data)
+    [kept] = (STATE / "damaged").iterdir()
+    assert kept.read_bytes() == damage
+
+
+def test_schedule_survives_a_damaged_ledger(tmp_path, capsys):
+    with mail_server() as (port, server):
+        env = settings(tmp_path, port, BRIEFING_TIME="00:00", CATCH_UP_DAYS=0)
+        (STATE).mkdir(parents=True)
+        (STATE / "ledger.json").write_text("{\"2026-11-28\": ")
+        assert main(["--quiet", "--env-file", str(env), "schedule", "--once"]) == 0
+    assert len(server.deliveries) == 1
+    assert errors(capsys) == []
+
+
+def test_a_non_ascii_password_is_named_and_the_briefing_kept(tmp_path, capsys):
+    certificates = make_certificates(tmp_path)
+    with mail_server(starttls=certificates.server_context) as (port, server):
+        env = starttls_settings(tmp_path, port, certificates, "pässwörd")
+        assert send(env) == 1
+    assert server.deliveries == []
+    assert QUEUED.exists() and not FAILED.exists()  # kept for when the setting is fixed
+    [line] = errors(capsys)
+    assert "SMTP_PASSWORD" in line and "not plain ASCII" in line
+    assert "address" not in line and "pässwörd" not in line
+
+
+def test_a_ca_file_gone_at_send_time_names_the_setting_and_keeps_the_briefing(
+        tmp_path, capsys):
+    from briefing.deliver import SetupFailure, ssl_context
+
+    with pytest.raises(SetupFailure, match=r"^SMTP_CA_FILE=.*missing.pem cannot be loaded"):
+        ssl_context(tmp_path / "missing.pem")
+
+
+@pytest.mark.parametrize("stage", ["greeting", "mail"])
+def test_a_reply_that_never_ends_is_cut_off_and_retried_once(tmp_path, capsys, stage):
+    """Each line comes well within SMTP_TIMEOUT, so only the attempt's deadline ends it."""
+    with fault_server((stage, "trickle")) as trickling:
+        env = settings(tmp_path, trickling.port, SMTP_TIMEOUT=0.1, SEND_ATTEMPTS=2)
+        started = time.monotonic()
+        assert send(env) == 0
+        assert time.monotonic() - started < 5
+    assert len(trickling.deliveries) == 1 and trickling.connections == 2
+    assert errors(capsys) == []

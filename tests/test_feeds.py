@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from localweb import (
+    STORIES,
     LocalWeb,
     article_page,
     atom,
@@ -24,19 +25,12 @@ from localweb import (
 
 from briefing.app.cli import TerminalProgress, main
 from briefing.models import Article
-from briefing.sources.feeds import (
-    STATE_FILE,
-    canonical_url,
-    decode_html,
-    drop_duplicates,
-    entry_article,
-    html_to_text,
-    is_teaser,
-    parse_feed,
-    read_url_list,
-    window_start,
-)
+from briefing.sources.feeds import entry_article, html_to_text, is_teaser, parse_feed
 from briefing.sources.files import UnusableInput
+from briefing.sources.links import canonical_url
+from briefing.sources.pages import decode_html
+from briefing.sources.seen import STATE_FILE, window_start
+from briefing.sources.web import drop_duplicates, read_url_list
 
 DATE = "2026-11-28"
 NOW = dt.datetime.now(dt.UTC)
@@ -413,3 +407,96 @@ def test_entries_without_links_still_get_distinct_ids():
     entries = parse_feed(feed.encode(), "http://n.test/atom")
     ids = {entry_article(entry).id for entry in entries}
     assert len(ids) == 2 and all(i.startswith("n.test-") for i in ids)
+
+
+# --- a hostile day (issue 16): feeds behave like a good feed reader -----------------
+
+
+def undated_feed(web: LocalWeb, keys: list[str]) -> str:
+    items = "".join(
+        f"<item><title>{STORIES[key][0]}</title><guid>urn:story:{key}</guid>"
+        f"<description>{story_html(key).replace('<', '&lt;')}</description></item>"
+        for key in keys)
+    feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Undated</title>'
+            f"<link>http://127.0.0.1/</link><description>d</description>{items}</channel></rss>")
+    return web.add("/undated.rss", feed, content_type="application/rss+xml")
+
+
+def test_an_undated_entry_is_taken_once_not_every_day(web, tmp_path):
+    out = tmp_path / "out"
+    feed = undated_feed(web, ["bridge"])
+    assert generate(out, "--feed", feed) == 0
+    assert [a["title"] for a in outputs(out)[1]["articles"]] == [STORIES["bridge"][0]]
+    undated_feed(web, ["bridge", "storm"])  # the next day: one new entry beside the old one
+    assert generate(out, "--feed", feed) == 0
+    assert [a["title"] for a in outputs(out)[1]["articles"]] == [STORIES["storm"][0]]
+    assert generate(out, "--feed", feed) == 1  # nothing new on the third day
+
+
+def test_a_feed_that_answers_410_is_dropped_with_a_line_to_remove_it(web, tmp_path, capsys):
+    out = tmp_path / "out"
+    good = web.add("/good.rss", rss("Valley News", [
+        {"title": STORIES["storm"][0], "link": web.url("/storm"), "date": rfc822(RECENT),
+         "content": story_html("storm")}]), content_type="application/rss+xml")
+    gone = web.gone("/gone.rss")
+    assert main(["generate", "--out", str(out), "--date", DATE, "--feed", good,
+                 "--feed", gone]) == 0
+    assert "HTTP 410 Gone (removed for good): remove it from FEEDS or FEEDS_FILE" in \
+        capsys.readouterr().err
+    since = (RECENT - dt.timedelta(hours=1)).isoformat()  # the good feed has news again
+    assert main(["generate", "--out", str(out), "--date", DATE, "--feed", good,
+                 "--feed", gone, "--since", since]) == 0
+    assert len(web.hits("/gone.rss")) == 1  # not asked again
+    [problem] = outputs(out)[1]["problems"]
+    assert problem["source"] == gone
+    assert problem["reason"].startswith("HTTP 410 Gone since ")
+    assert problem["reason"].endswith("remove it from FEEDS or FEEDS_FILE")
+    record = json.loads((out / "state" / STATE_FILE).read_text())
+    assert list(record["gone"]) == [gone] and record["behind"] == {}
+
+
+@pytest.mark.parametrize("status", [301, 308])
+def test_a_feed_moved_for_good_is_read_and_the_user_told_to_update_it(web, tmp_path, capsys,
+                                                                     status):
+    new = web.add("/new.rss", rss("Valley News", [
+        {"title": STORIES["storm"][0], "link": web.url("/storm"), "date": rfc822(RECENT),
+         "content": story_html("storm")}]), content_type="application/rss+xml")
+    old = web.redirect("/old.rss", new, status)
+    assert main(["generate", "--out", str(tmp_path / "out"), "--date", DATE,
+                 "--feed", old]) == 0
+    assert f"{old} has moved for good to {new}: update it in FEEDS or FEEDS_FILE" in \
+        capsys.readouterr().err
+    assert [a["title"] for a in outputs(tmp_path / "out")[1]["articles"]] == \
+        [STORIES["storm"][0]]
+
+
+def test_a_temporary_redirect_is_followed_without_a_word(web, tmp_path, capsys):
+    new = web.add("/new.rss", rss("Valley News", []), content_type="application/rss+xml")
+    main(["generate", "--out", str(tmp_path / "out"), "--feed", web.redirect("/o.rss", new)])
+    assert "moved for good" not in capsys.readouterr().err
+
+
+def test_a_damaged_feed_state_is_moved_aside_and_named(web, tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "state").mkdir(parents=True)
+    (out / "state" / STATE_FILE).write_text('{"generated_at": "yesterday"')
+    feeds = serve_news(web)
+    assert main(["generate", "--out", str(out), "--date", DATE, "--feed", feeds["rss"]]) == 0
+    assert f"{out / 'state' / STATE_FILE} was damaged" in capsys.readouterr().err
+    assert len(list((out / "state" / "damaged").iterdir())) == 1
+    assert json.loads((out / "state" / STATE_FILE).read_text())["generated_at"]
+
+
+def test_a_billion_laughs_feed_stays_small():
+    """Held up before issue 16 and must keep holding: entities are not expanded a billion
+    times (expat refuses, and feedparser falls back to its loose parser)."""
+    entities = "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
+                       for i in range(9))
+    feed = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">{entities}]>'
+            '<rss version="2.0"><channel><title>&j;</title><item><title>x</title>'
+            "<description>&j;</description></item></channel></rss>")
+    try:
+        entries = parse_feed(feed.encode(), "http://127.0.0.1/lol.rss")
+    except UnusableInput:
+        return
+    assert all(len(entry.text) < 1_000 and len(entry.feed_title) < 1_000 for entry in entries)

@@ -7,9 +7,12 @@ import time
 import pytest
 from localweb import LocalWeb
 
+from briefing.network import parse_host_rules
 from briefing.sources.fetch import FetchError, FetchPolicy, HttpCache, fetch, fetch_all
 
-QUICK = FetchPolicy(timeout=0.5, max_bytes=50_000, max_redirects=3, workers=6, per_host=2)
+LOOPBACK_ALLOWED = parse_host_rules("127.0.0.0/8")  # the test server; nothing else private
+QUICK = FetchPolicy(timeout=0.5, max_bytes=50_000, max_redirects=3, workers=6, per_host=2,
+                    allow=LOOPBACK_ALLOWED)
 
 
 @pytest.fixture
@@ -171,3 +174,97 @@ def test_fetches_run_in_parallel_but_never_more_than_the_cap_per_host(web):
     assert isinstance(results[web.url("/missing")], FetchError)
     assert sum(1 for r in results.values() if not isinstance(r, FetchError)) == 6
     assert seen == list(range(1, 8))
+
+
+# --- issue 16: retries that honour Retry-After, and a cap after decompression ----------
+
+
+def _flaky(statuses, retry_after=None):
+    """Answer with each status in turn (the last one from then on)."""
+    answers = list(statuses)
+
+    def answer(handler):
+        status = answers.pop(0) if len(answers) > 1 else answers[0]
+        body = b"<p>back</p>" if status == 200 else b"busy"
+        handler.send_response(status)
+        if retry_after is not None and status != 200:
+            handler.send_header("Retry-After", retry_after)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+def test_a_busy_server_is_asked_again_after_its_retry_after(web):
+    url = web.add("/busy", answer=_flaky([503, 200], retry_after="1"))
+    started = time.monotonic()
+    assert fetch(url, FetchPolicy(timeout=3, allow=LOOPBACK_ALLOWED)).body == b"<p>back</p>"
+    assert 1 <= time.monotonic() - started < 2.5
+    assert len(web.hits("/busy")) == 2
+
+
+def test_a_retry_after_past_the_deadline_gives_up_at_once(web):
+    url = web.add("/later", answer=_flaky([429], retry_after="3600"))
+    started = time.monotonic()
+    assert reason(url, FetchPolicy(timeout=2, allow=LOOPBACK_ALLOWED)) == \
+        "HTTP 429 Too Many Requests"
+    assert time.monotonic() - started < 0.5
+    assert len(web.hits("/later")) == 1
+
+
+def test_a_compressed_body_is_read_and_a_gzip_bomb_is_cut_off_after_inflating(web):
+    import gzip
+
+    page = b"<p>" + b"news " * 1000 + b"</p>"
+    web.add("/zipped", gzip.compress(page), headers={"Content-Encoding": "gzip"})
+    assert fetch(web.url("/zipped"), QUICK).body == page
+    bomb = gzip.compress(b"\0" * 50_000_000)  # 50 MB inflated from about 50 KB
+    web.add("/bomb", bomb, headers={"Content-Encoding": "gzip"})
+    assert reason(web.url("/bomb")) == "too large (over 50,000 bytes, the limit)"
+
+
+def test_https_is_verified_against_the_name_in_the_url(tmp_path, monkeypatch):
+    from mailservers import make_certificates
+
+    certificates = make_certificates(tmp_path, names=("localhost",))
+    with LocalWeb(tls=certificates.server_context) as secure:
+        secure.add("/page", "<p>secret</p>")
+        url = secure.url("/page").replace("127.0.0.1", "localhost")
+        assert reason(url).startswith("TLS error (certificate not trusted")  # unknown CA
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificates.ca_file))
+        assert fetch(url, QUICK).body == b"<p>secret</p>"  # connected to 127.0.0.1
+        wrong_name = secure.url("/page")  # the certificate is for localhost only
+        assert reason(wrong_name).startswith("TLS error (certificate not valid for this host")
+        assert "127.0.0.1" in reason(wrong_name)
+
+
+def test_every_checked_address_is_tried_in_turn(web, monkeypatch):
+    resolve = socket.getaddrinfo
+
+    def two_addresses(host, port, *args, **kwargs):
+        if host == "news.test":  # first an address where nothing listens, then the server
+            return resolve("::1", port, *args, **kwargs) + resolve("127.0.0.1", port, *args,
+                                                                   **kwargs)
+        return resolve(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", two_addresses)
+    web.add("/page", "<p>hello</p>")
+    url = web.url("/page").replace("127.0.0.1", "news.test")
+    policy = FetchPolicy(timeout=2, allow=parse_host_rules("127.0.0.0/8,::1"))
+    assert fetch(url, policy).body == b"<p>hello</p>"
+
+
+def test_a_resolver_that_does_not_answer_costs_the_deadline_only(monkeypatch):
+    resolve = socket.getaddrinfo
+
+    def slow(host, *args, **kwargs):
+        if host == "slow-dns.test":
+            time.sleep(3)
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+    started = time.monotonic()
+    assert reason("http://slow-dns.test/feed.xml") == \
+        "timed out after 0.5 s (looking up slow-dns.test)"
+    assert time.monotonic() - started < 1.5

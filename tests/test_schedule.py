@@ -185,7 +185,8 @@ def test_failing_job_is_logged_and_the_loop_goes_on_until_stopped(tmp_path, capl
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     messages = [record.getMessage() for record in caplog.records]
-    assert "the briefing job failed; the schedule goes on" in messages
+    assert "the briefing job failed (generation broke); the schedule goes on" in messages
+    assert not any(record.exc_info for record in caplog.records)  # no traceback at INFO
     assert "next briefing at 2026-11-27 07:00+01:00" in messages
     assert "schedule stopped" == messages[-1]
 
@@ -225,3 +226,62 @@ def test_schedule_process_sends_then_stops_cleanly_on_sigterm(tmp_path):
     assert "next briefing at" in err and "SIGTERM received" in err
     assert err.rstrip().endswith("schedule stopped")
     assert HOST in err and "PASSWORD" not in err
+
+
+# --- a hostile day (issue 16): missed days are caught up, or named -------------------
+
+
+def _sent_on(state: StateDirs, date: dt.date) -> None:
+    envelope = Envelope(date, f"<{date}@example.test>", SENDER, READERS)
+    record_sent(state, envelope, Accepted("250 OK", READERS, {}))
+
+
+def test_missed_days_are_sent_oldest_first_and_once_each_up_to_the_limit(tmp_path, caplog):
+    state = StateDirs(tmp_path)
+    _sent_on(state, dt.date(2026, 11, 20))  # then the machine was off for four days
+    plan = Plan("07:00", BERLIN, catch_up_days=3)
+    sender = FakeSend(state)
+    caplog.set_level(logging.INFO, "briefing")
+    with time_machine.travel(utc(2026, 11, 25, 5, 0), tick=False) as clock:  # 06:00
+        check(plan, state, sender, flush=lambda: [])
+        assert sender.dates == []  # nothing before the send time
+        clock.move_to(utc(2026, 11, 25, 7, 30))
+        check(plan, state, sender, flush=lambda: [])
+        check(plan, state, sender, flush=lambda: [])
+    assert sender.dates == [dt.date(2026, 11, 22), dt.date(2026, 11, 23),
+                            dt.date(2026, 11, 24), dt.date(2026, 11, 25)]
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning == ("missed briefing(s) for 2026-11-21 not sent: more than "
+                       "CATCH_UP_DAYS=3 day(s) ago")
+
+
+def test_with_no_catch_up_the_skipped_days_are_named(tmp_path, caplog):
+    state = StateDirs(tmp_path)
+    _sent_on(state, dt.date(2026, 11, 20))
+    sender = FakeSend(state)
+    caplog.set_level(logging.WARNING, "briefing")
+    with time_machine.travel(utc(2026, 11, 25, 7, 30), tick=False):
+        check(Plan("07:00", BERLIN, catch_up_days=0), state, sender, flush=lambda: [])
+    assert sender.dates == [dt.date(2026, 11, 25)]
+    assert "missed briefing(s) for 2026-11-21 to 2026-11-24 not sent" in caplog.text
+
+
+def test_a_new_installation_sends_no_back_issues(tmp_path):
+    state = StateDirs(tmp_path)
+    sender = FakeSend(state)
+    with time_machine.travel(utc(2026, 11, 25, 7, 30), tick=False):
+        check(Plan("07:00", BERLIN, catch_up_days=3), state, sender, flush=lambda: [])
+    assert sender.dates == [dt.date(2026, 11, 25)]
+
+
+def test_schedule_once_catches_up_a_missed_day_through_smtp(tmp_path, capsys):
+    state = StateDirs(tmp_path / "out" / "state")
+    yesterday = dt.date.today() - dt.timedelta(days=2)
+    _sent_on(state, yesterday - dt.timedelta(days=1))
+    with mail_server() as (port, server):
+        env = settings(tmp_path, port, BRIEFING_TIME="00:00", CATCH_UP_DAYS=3)
+        assert main(["--quiet", "--env-file", str(env), "schedule", "--once"]) == 0
+        assert main(["--quiet", "--env-file", str(env), "schedule", "--once"]) == 0
+    subjects = [d.message["Subject"] for d in server.deliveries]
+    assert subjects == [f"Daily briefing for {yesterday + dt.timedelta(days=n)}"
+                        for n in range(3)]

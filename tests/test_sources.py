@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from briefing.sources.files import read_inputs
 
 BODY = (
@@ -11,6 +13,7 @@ BODY = (
 
 
 def write(path, content):
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return path
 
@@ -95,3 +98,80 @@ def test_repeated_ids_are_made_unique(tmp_path):
     write(tmp_path / "y" / "story.txt", "Two\n\n" + BODY)
     ids = [a.id for a in read_inputs([tmp_path]).articles]
     assert ids == ["story", "story-2"]
+
+
+# --- a hostile day (issue 16) ------------------------------------------------------
+
+
+def test_one_bad_jsonl_line_costs_only_that_line(tmp_path):
+    good = json.dumps({"id": "ok", "title": "Fine", "text": BODY})
+    lines = [good, '{"id": "big", "n": ' + "9" * 4301 + "}", "[" * 1500 + "]" * 1500,
+             '{"id": "deep", "text": ' + "[" * 1500 + "]" * 1500 + "}",
+             json.dumps({"id": "ok2", "title": "Also fine", "text": BODY})]
+    write(tmp_path / "day.jsonl", "\n".join(lines) + "\n")
+    harvest = read_inputs([tmp_path / "day.jsonl"])
+    assert [a.id for a in harvest.articles] == ["ok", "ok2"]
+    reasons = [p.reason for p in harvest.problems]
+    assert len(reasons) == 3
+    assert reasons[0].startswith("not usable JSON (Exceeds the limit (4300 digits)")
+    assert reasons[1] == reasons[2] == "not usable JSON (nested too deeply)"
+
+
+def test_a_jsonl_article_without_a_title_is_titled_by_its_first_sentence(tmp_path):
+    record = {"id": "t1", "text": "Mayor Jane Doe opened the bridge on Friday. "
+                                  "It took three years to build.\n\nMore text follows."}
+    long = {"id": "t2", "title": "  ", "text": "word " * 60 + "end. Second sentence."}
+    write(tmp_path / "day.jsonl", json.dumps(record) + "\n" + json.dumps(long) + "\n")
+    harvest = read_inputs([tmp_path / "day.jsonl"])
+    assert harvest.problems == []
+    first, second = harvest.articles
+    assert first.title == "Mayor Jane Doe opened the bridge on Friday."
+    assert first.text.startswith("Mayor Jane Doe opened")  # the text keeps its sentence
+    assert len(second.title) <= 121 and second.title.endswith("…")
+
+
+def test_an_unreadable_folder_is_named(tmp_path, monkeypatch):
+    import os
+
+    write(tmp_path / "news" / "good.txt", "Council passes budget\n\n" + BODY)
+    locked = tmp_path / "news" / "locked"
+    write(locked / "hidden.txt", "Hidden\n\n" + BODY)
+    scandir = os.scandir
+
+    def refusing(path="."):
+        if os.fspath(path) == os.fspath(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)  # chmod 000 means nothing to root
+    harvest = read_inputs([tmp_path / "news"])
+    assert [a.id for a in harvest.articles] == ["good"]
+    assert [(p.source, p.reason) for p in harvest.problems] == [
+        (str(locked), "cannot read this folder: Permission denied")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "utf-32"])
+def test_text_with_a_byte_order_mark_is_read_as_text(tmp_path, encoding):
+    text = "Café reopens\n\nThe café in Zürich reopened on Monday after a long renovation."
+    marked = "\ufeff" + text if encoding == "utf-16-be" else text  # the others add the mark
+    write(tmp_path / "note.txt", marked.encode(encoding))
+    harvest = read_inputs([tmp_path / "note.txt"])
+    assert harvest.problems == []
+    assert harvest.articles[0].title == "Café reopens"
+    assert "Zürich" in harvest.articles[0].text
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as file:
+        file.truncate(200_000_000)  # sparse: 200 MB on paper, nothing on disk
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read whole"))
+    opened = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self)
+                        or real_open(self, *a, **k))
+    harvest = read_inputs([huge])
+    assert harvest.problems[0].reason == "too large (200,000,000 bytes; the limit is 5,000,000)"
+    assert opened == []

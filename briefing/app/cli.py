@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sys
 import threading
 from collections.abc import Sequence
@@ -543,7 +544,8 @@ def run_schedule(args: argparse.Namespace) -> int:
     config = _settings(args)
     smtp, retry, state = delivery_settings(config)
     _require_mail_settings(smtp, config.briefing_from, config.briefing_to)
-    plan = Plan(config.briefing_time, config.briefing_timezone, config.schedule_check_minutes)
+    plan = Plan(config.briefing_time, config.briefing_timezone, config.schedule_check_minutes,
+                config.catch_up_days)
     editions = _Editions(args, config)
 
     def send_today(date: dt.date) -> Outcome:
@@ -594,10 +596,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(args.verbose, args.quiet, args.config.log_level)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # here, so that a closed pipe is caught below, not at exit
+        return code
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader left (`generate | head -1`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as error:  # a full disk, a folder gone: the file and the reason
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return 1

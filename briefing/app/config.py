@@ -7,6 +7,7 @@ the two in step). Real environment variables win over `.env`.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -51,10 +52,40 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """A parser for whole numbers from `low` to `high`: a sane range, not just a sign."""
+
+    def parse(value: str) -> int:
+        number = int(value)
+        if not low <= number <= high:
+            raise ValueError(f"must be from {low} to {high}")
+        return number
+
+    return parse
+
+
+def _writable_folder(value: str) -> Path:
+    """A folder we can write into, or can create: checked now, not at the first write."""
+    path = _path(value)
+    if path.exists() and not path.is_dir():
+        raise ValueError("is a file, not a folder")
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        where = "" if existing == path else f" ({existing} cannot be written)"
+        raise ValueError(f"is not a folder this user can write to{where}")
+    return path
+
+
+def _optional_writable_folder(value: str) -> Path | None:
+    return _writable_folder(value) if value.strip() else None
+
+
 def _workers(value: str) -> int:
     if not value.strip():
         return _cores()
-    return _positive_int(value)
+    return _whole_number(1, 256)(value)
 
 
 def _cores() -> int:
@@ -65,17 +96,10 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _count(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError("must be 0 or more")
-    return number
-
-
-def _positive_float(value: str) -> float:
+def _hours(value: str) -> float:
     number = float(value)
-    if not number > 0:
-        raise ValueError("must be more than 0")
+    if not 0 < number <= 8760:
+        raise ValueError("must be a number of hours more than 0 and at most 8760 (a year)")
     return number
 
 
@@ -159,9 +183,98 @@ def _port(value: str) -> int:
 
 def _seconds(value: str) -> float:
     number = float(value)
-    if not number >= 0:
-        raise ValueError("must be a number of seconds, 0 or more")
+    if not 0 <= number <= 86_400:
+        raise ValueError("must be a number of seconds from 0 to 86400 (a day)")
     return number
+
+
+def _timeout(value: str) -> float:
+    """A wait for a server: more than 0 and at most an hour (0 or inf would mean forever)."""
+    number = float(value)
+    if not (math.isfinite(number) and 0 < number <= 3600):
+        raise ValueError("must be a number of seconds more than 0 and at most 3600")
+    return number
+
+
+def _ca_file(value: str) -> Path | None:
+    """A PEM file of CA certificates that TLS can load, checked before any connection."""
+    import ssl
+
+    path = _optional_path(value)
+    if path is None:
+        return None
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=str(path))
+    except FileNotFoundError:
+        raise ValueError("no such file") from None
+    except (OSError, ssl.SSLError) as error:
+        raise ValueError(f"is not a readable PEM file of certificates ({error})") from None
+    return path
+
+
+def _algorithm(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return value
+    from briefing.summarize import ALGORITHMS  # only then: it loads sumy
+
+    if value not in ALGORITHMS:
+        raise ValueError(f"must be one of {', '.join(ALGORITHMS)} (or empty for the default)")
+    return value
+
+
+def _aliases_file(value: str) -> Path | None:
+    """A TOML alias book the actor stage can load, checked at start-up."""
+    import tomllib
+
+    from briefing.actors import load_aliases
+
+    path = _optional_path(value)
+    if path is None:
+        return None
+    if not path.is_file():
+        raise ValueError("no such file")
+    try:
+        load_aliases(path)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"is not valid TOML ({error})") from None
+    except UnicodeDecodeError:
+        raise ValueError("is not UTF-8 text") from None
+    except OSError as error:
+        raise ValueError(f"cannot be read ({error.strerror or error})") from None
+    except (AttributeError, TypeError, KeyError) as error:
+        raise ValueError(f"is not shaped like briefing/aliases.toml ({error})") from None
+    return path
+
+
+def _templates_dir(value: str) -> Path | None:
+    """A folder whose templates compile, so a typo is one line at start-up, not a traceback."""
+    import jinja2
+
+    from briefing.output.render import HTML_TEMPLATE, TEXT_TEMPLATE, make_environment
+
+    path = _optional_path(value)
+    if path is None:
+        return None
+    if not path.is_dir():
+        raise ValueError("no such folder")
+    environment = make_environment(path)
+    for name in (HTML_TEMPLATE, TEXT_TEMPLATE):
+        if not (path / name).is_file():
+            continue
+        try:
+            environment.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            raise ValueError(f"{name} line {error.lineno}: {error.message}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"{name} cannot be read ({error})") from None
+    return path
+
+
+def _host_rules(value: str) -> object:
+    from briefing.network import parse_host_rules
+
+    return parse_host_rules(value)
 
 
 def _clock_time(value: str) -> str:
@@ -189,14 +302,15 @@ def _timezone(value: str) -> str | None:
 SETTINGS: tuple[Setting, ...] = (
     Setting("BRIEFING_INPUTS", "seeds", _paths,
             "Files or folders of articles (.txt .md .html .jsonl), comma-separated."),
-    Setting("OUTPUT_DIR", "out", _path, "Where briefing-DATE.html/.txt/.json/.eml are written."),
-    Setting("ALGORITHM", "", _text, "Summarizer for key points; empty means the default."),
+    Setting("OUTPUT_DIR", "out", _writable_folder,
+            "Where briefing-DATE.html/.txt/.json/.eml are written."),
+    Setting("ALGORITHM", "", _algorithm, "Summarizer for key points; empty means the default."),
     Setting("POINTS", "3", _positive_int, "Key points per article."),
     Setting("LANGUAGE", "english", _language,
             "Language of the articles: sentence splitting, stemming and stop words."),
-    Setting("TEMPLATES_DIR", "", _optional_path,
+    Setting("TEMPLATES_DIR", "", _templates_dir,
             "Folder whose templates override the bundled ones (same file names)."),
-    Setting("ALIASES_FILE", "", _optional_path,
+    Setting("ALIASES_FILE", "", _aliases_file,
             "TOML file of actor aliases extending or overriding the bundled list."),
     Setting("MAX_ARTICLE_BYTES", "5000000", _positive_int,
             "Larger input files are reported and skipped."),
@@ -208,9 +322,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Group articles about one event into a story and merge their points."),
     Setting("STORY_THRESHOLD", "0.3", _fraction,
             "How alike (0-1, cosine of TF-IDF) two articles must be to be one story."),
-    Setting("STORY_WINDOW_HOURS", "48", _positive_float,
+    Setting("STORY_WINDOW_HOURS", "48", _hours,
             "Articles published further apart than this are never one story."),
-    Setting("REPEAT_DAYS", "3", _count,
+    Setting("REPEAT_DAYS", "3", _whole_number(0, 366),
             "A point already in a briefing of the last N days is an earlier point; 0: off."),
     Setting("REPEATS", "mark", _choice("mark", "drop"),
             "Earlier points: mark them as earlier, or drop them."),
@@ -227,15 +341,17 @@ SETTINGS: tuple[Setting, ...] = (
             "File of feed URLs, one a line (# comments), or an OPML export."),
     Setting("URLS", "", _urls, "Article page URLs, comma-separated."),
     Setting("URLS_FILE", "", _optional_path, "File of article page URLs, one a line."),
-    Setting("FETCH_TIMEOUT", "20", _positive_float,
-            "Seconds before a feed or page fetch gives up."),
+    Setting("FETCH_TIMEOUT", "20", _timeout,
+            "Seconds one feed or page may take in all (connect, headers, body, redirects)."),
     Setting("FETCH_MAX_BYTES", "10000000", _positive_int,
             "Larger feeds or pages are reported and skipped."),
-    Setting("FETCH_MAX_REDIRECTS", "5", _count, "Redirects followed per fetch."),
-    Setting("FETCH_WORKERS", "8", _positive_int, "Fetches in parallel."),
-    Setting("FETCH_PER_HOST", "2", _positive_int, "Fetches in parallel to any one host."),
+    Setting("FETCH_MAX_REDIRECTS", "5", _whole_number(0, 30), "Redirects followed per fetch."),
+    Setting("FETCH_WORKERS", "8", _whole_number(1, 64), "Fetches in parallel."),
+    Setting("FETCH_PER_HOST", "2", _whole_number(1, 16), "Fetches in parallel to any one host."),
     Setting("USER_AGENT", "briefing/0.1 (daily news briefing)",
             _text, "User-Agent header sent with every fetch."),
+    Setting("FETCH_ALLOW_HOSTS", "", _host_rules,
+            "Non-public hosts or networks that may be fetched, e.g. 127.0.0.0/8,intranet.example."),
 
 
     # --- delivery: `send` and `schedule` ---
@@ -245,21 +361,24 @@ SETTINGS: tuple[Setting, ...] = (
             "starttls, ssl, or none (refused for non-loopback hosts unless allowed)."),
     Setting("SMTP_USERNAME", "", _text, "Login name; empty means no AUTH."),
     Setting("SMTP_PASSWORD", "", _text, "Login password; never printed or logged.", secret=True),
-    Setting("SMTP_TIMEOUT", "30", _seconds, "Seconds to wait for the server on each step."),
-    Setting("SMTP_CA_FILE", "", _optional_path,
+    Setting("SMTP_TIMEOUT", "30", _timeout, "Seconds to wait for the server on each step."),
+    Setting("SMTP_CA_FILE", "", _ca_file,
             "Extra CA certificates (PEM) to trust besides the system store."),
     Setting("SMTP_ALLOW_INSECURE", "false", _boolean,
             "Allow SMTP_SECURITY=none to a host that is not this machine."),
     Setting("BRIEFING_TIME", "07:00", _clock_time, "Daily send time, HH:MM, in BRIEFING_TIMEZONE."),
     Setting("BRIEFING_TIMEZONE", "", _timezone,
             "IANA zone of BRIEFING_TIME, e.g. Europe/Berlin; empty means the machine's."),
-    Setting("BRIEFING_STATE_DIR", "", _optional_path,
+    Setting("BRIEFING_STATE_DIR", "", _optional_writable_folder,
             "Outbox, sent archive, failed folder and ledger; empty means OUTPUT_DIR/state."),
-    Setting("SEND_ATTEMPTS", "5", _positive_int, "Tries per run before leaving it for the next."),
+    Setting("SEND_ATTEMPTS", "5", _whole_number(1, 100),
+            "Tries per run before leaving it for the next."),
     Setting("SEND_BACKOFF", "2", _seconds, "Seconds before the second try; doubles each time."),
     Setting("SEND_BACKOFF_MAX", "300", _seconds, "Longest wait between two tries, in seconds."),
-    Setting("SCHEDULE_CHECK_MINUTES", "15", _positive_int,
+    Setting("SCHEDULE_CHECK_MINUTES", "15", _whole_number(1, 1440),
             "How often `schedule` checks for a missed briefing and retries the outbox."),
+    Setting("CATCH_UP_DAYS", "3", _whole_number(0, 31),
+            "`schedule` sends up to this many missed earlier days, oldest first; 0: today only."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -321,7 +440,7 @@ def load_config(
         text = raw.get(setting.name, setting.default)
         try:
             values[setting.name] = setting.parse(text)
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, OverflowError) as error:
             shown = "***" if setting.secret else repr(text)
             raise ConfigError(f"{setting.name}={shown} is invalid: {error}") from None
     return Config(values)

@@ -28,8 +28,8 @@ from briefing.models import Article, Briefing, Problem, Progress
 from briefing.output import Rendered
 
 if TYPE_CHECKING:
-    from briefing.sources.feeds import WebRun
     from briefing.sources.files import Harvest
+    from briefing.sources.web import WebRun
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +72,10 @@ class Edition:
         """
         if self.web is None or self.recorded or not self.briefing.articles:
             return
-        from briefing.sources.feeds import record_briefing
+        from briefing.sources.seen import record_briefing
 
-        record_briefing(self.web.state_dir, self.web.started, self.web.behind)
+        web = self.web
+        record_briefing(web.state_dir, web.started, web.behind, seen=web.seen, gone=web.gone)
         self.recorded = True
 
 
@@ -169,7 +170,7 @@ def make_edition(
 
 def _fetch(config: Config, request: Request, progress: Progress | None) -> WebRun | None:
     """Read the feeds and pages, and keep what they gave for a preview that does not fetch."""
-    from briefing.sources.feeds import collect
+    from briefing.sources.web import collect
 
     web = collect(config, request.feeds, request.pages, since=request.since,
                   progress=progress)

@@ -6,6 +6,12 @@ and a check job every SCHEDULE_CHECK_MINUTES. Both run the same due check,
 which asks the ledger rather than trusting the timer: whatever the clock did
 (a laptop asleep at 07:00, a restart at noon, a DST jump) today's briefing is
 sent once it is due and is not sent again, and the outbox is retried.
+
+Days missed altogether (the machine was off) are caught up at the same due
+check, oldest first, once each, up to CATCH_UP_DAYS back; older ones are
+named in one warning and left alone. A day counts as missed only after the
+first briefing this state folder ever settled, so a new installation does
+not send a week of back issues.
 """
 
 from __future__ import annotations
@@ -23,7 +29,15 @@ import pytz
 import schedule
 
 from briefing.app.clock import now_in
-from briefing.deliver import Outcome, StateDirs, has_failed, is_sent
+from briefing.deliver import (
+    Outcome,
+    StateDirs,
+    briefing_date,
+    has_failed,
+    is_sent,
+    pending,
+    read_ledger,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +51,7 @@ class Plan:
     at: str = "07:00"  # HH:MM
     timezone: str | None = None
     check_minutes: int = 15
+    catch_up_days: int = 0  # missed earlier days still sent, at most this far back
 
 
 def due_date(now: dt.datetime, at: str) -> dt.date | None:
@@ -51,6 +66,36 @@ def is_settled(state: StateDirs, date: dt.date) -> bool:
             or state.queued(date).exists())
 
 
+def last_settled_before(state: StateDirs, day: dt.date) -> dt.date | None:
+    """The latest date before `day` that was sent, set aside or queued; None if none ever was."""
+    dates = set()
+    for text in read_ledger(state):
+        try:
+            dates.add(dt.date.fromisoformat(text))
+        except ValueError:
+            continue
+    failed = sorted(state.failed.glob("briefing-*.eml")) if state.failed.is_dir() else []
+    dates.update(date for path in [*failed, *pending(state)]
+                 if (date := briefing_date(path)) is not None)
+    earlier = [date for date in dates if date < day]
+    return max(earlier) if earlier else None
+
+
+def missed_days(state: StateDirs, today: dt.date, limit: int
+                ) -> tuple[list[dt.date], tuple[dt.date, dt.date] | None]:
+    """Days between the last settled one and `today`: those to send, oldest first, and the
+    first and last of those older than `limit` days, which are skipped."""
+    last = last_settled_before(state, today)
+    if last is None or (today - last).days <= 1:
+        return [], None
+    first_missed = last + dt.timedelta(days=1)
+    first_sent = max(first_missed, today - dt.timedelta(days=limit))
+    to_send = [first_sent + dt.timedelta(days=n) for n in range((today - first_sent).days)]
+    skipped = (first_missed, first_sent - dt.timedelta(days=1)) \
+        if first_sent > first_missed else None
+    return to_send, skipped
+
+
 def check(
     plan: Plan,
     state: StateDirs,
@@ -58,30 +103,48 @@ def check(
     flush: Callable[[], list[Outcome]],
     now: dt.datetime | None = None,
 ) -> list[Outcome]:
-    """One due check: retry the outbox, then send today's briefing if due and not settled."""
+    """One due check: retry the outbox; once today is due, send the missed days it may
+    (oldest first) and then today's briefing, each only if not settled.
+
+    `send_today(date)` makes and sends that date's briefing.
+    """
     outcomes = flush()
     now = now or now_in(plan.timezone)
     date = due_date(now, plan.at)
     if date is None:
         log.debug("not due yet: %s is before %s", now.strftime("%H:%M"), plan.at)
-    elif is_settled(state, date):
+        return outcomes
+    if is_settled(state, date):
         log.debug("briefing %s is settled already", date)
-    else:
-        outcomes.append(send_today(date))
+        return outcomes
+    to_send, skipped = missed_days(state, date, plan.catch_up_days)
+    if skipped:
+        first, last = skipped
+        span = f"{first}" if first == last else f"{first} to {last}"
+        log.warning("missed briefing(s) for %s not sent: more than CATCH_UP_DAYS=%d day(s) "
+                    "ago", span, plan.catch_up_days)
+    for missed in to_send:
+        if not is_settled(state, missed):
+            log.info("catching up the missed briefing for %s", missed)
+            outcomes.append(send_today(missed))
+    outcomes.append(send_today(date))
     return outcomes
 
 
 def guarded(job: Callable[[], Any]) -> Callable[[], None]:
-    """Log a failing job and return, so that the loop and the timer go on.
+    """Log a failing job in one line and return, so that the loop and the timer go on.
 
-    The schedule library does not reschedule a job that raised.
+    The schedule library does not reschedule a job that raised. The traceback
+    is for developers: it is logged with -v (debug) only.
     """
 
     def run() -> None:
         try:
             job()
-        except Exception:
-            log.exception("the briefing job failed; the schedule goes on")
+        except Exception as error:
+            log.error("the briefing job failed (%s); the schedule goes on",
+                      " ".join(str(error).split()) or type(error).__name__,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
 
     run.__name__ = getattr(job, "__name__", "briefing_job")
     return run

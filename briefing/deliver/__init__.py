@@ -1,12 +1,9 @@
 """Delivery: the briefing handed to an SMTP server once, never lost, never twice.
 
-State lives in one folder (BRIEFING_STATE_DIR):
-
-    outbox/briefing-D.eml    written atomically before any connection; sent as-is
-    sent/briefing-D.eml      moved here once the server accepted it
-    failed/briefing-D.eml    moved here after a permanent refusal, with
-    failed/briefing-D.reason the server's reason beside it
-    ledger.json              date -> Message-ID, server reply, time, refusals
+`smtp` knows the server (one transaction, what its failures mean), `outbox`
+the state folder (outbox, ledger, sent/, failed/, damaged/); this module sends
+a day's briefing with retries and decides what becomes of it. Every name the
+application uses is importable from `briefing.deliver`.
 
 A date counts as sent only once it is in the ledger, and the ledger is written
 the moment the server answers 250 to the end of DATA, before QUIT. The one
@@ -19,29 +16,56 @@ close that window; we keep it to one local file write.
 from __future__ import annotations
 
 import datetime as dt
-import email
-import fcntl
-import json
 import logging
 import random
-import smtplib
-import socket
-import ssl
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from email import policy
-from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
 from briefing.app.config import Config
-from briefing.network import is_loopback
-from briefing.storage import move_into, write_atomic
+from briefing.deliver.outbox import (
+    Busy,
+    Envelope,
+    StateDirs,
+    briefing_date,
+    has_failed,
+    is_sent,
+    locked,
+    pending,
+    queue,
+    read_envelope,
+    read_ledger,
+    rebuild_ledger,
+    record_sent,
+    set_aside,
+)
+from briefing.deliver.smtp import (
+    SECURITY_MODES,
+    Accepted,
+    DeliveryFailure,
+    PermanentFailure,
+    SetupFailure,
+    SmtpSettings,
+    TransientFailure,
+    check_security,
+    classify,
+    ssl_context,
+    transmit,
+)
+from briefing.storage import move_into
+
+__all__ = [
+    "ALREADY_SENT", "DRY_RUN", "FAILED", "KEPT", "SECURITY_MODES", "SENT", "Accepted", "Busy",
+    "DeliveryFailure", "Envelope", "Outcome", "PermanentFailure", "RetryPolicy",
+    "SetupFailure", "SmtpSettings", "StateDirs", "TransientFailure", "backoff_delays",
+    "briefing_date", "check_security", "classify", "deliver_file", "delivery_settings",
+    "flush_outbox", "has_failed", "is_sent", "locked", "pending", "queue", "read_envelope",
+    "read_ledger", "rebuild_ledger", "record_sent", "send_day", "set_aside", "ssl_context",
+    "transmit",
+]
 
 log = logging.getLogger(__name__)
-
-SECURITY_MODES = ("starttls", "ssl", "none")
 
 # Outcome statuses.
 SENT = "sent"  # the server accepted it just now
@@ -52,74 +76,12 @@ DRY_RUN = "dry-run"  # written to the outbox, nothing connected
 
 
 @dataclass(frozen=True)
-class SmtpSettings:
-    """Where and how to reach the mail server. The password never appears in repr()."""
-
-    host: str
-    port: int = 587
-    security: str = "starttls"  # one of SECURITY_MODES
-    username: str = ""
-    password: str = field(default="", repr=False)
-    timeout: float = 30.0
-    ca_file: Path | None = None
-    allow_insecure: bool = False  # allow security "none" to a host that is not loopback
-
-
-@dataclass(frozen=True)
 class RetryPolicy:
     """How hard one run tries before leaving the message for the next run."""
 
     attempts: int = 5
     backoff: float = 2.0  # seconds before the second attempt; doubles each time
     backoff_max: float = 300.0
-
-
-@dataclass(frozen=True)
-class StateDirs:
-    """The outbox, archive, failed folder and ledger under one root."""
-
-    root: Path
-
-    @property
-    def outbox(self) -> Path:
-        return self.root / "outbox"
-
-    @property
-    def sent(self) -> Path:
-        return self.root / "sent"
-
-    @property
-    def failed(self) -> Path:
-        return self.root / "failed"
-
-    @property
-    def ledger(self) -> Path:
-        return self.root / "ledger.json"
-
-    def file_name(self, date: dt.date) -> str:
-        return f"briefing-{date.isoformat()}.eml"
-
-    def queued(self, date: dt.date) -> Path:
-        return self.outbox / self.file_name(date)
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """What SMTP needs from a stored message: who from, who to, and its identity."""
-
-    date: dt.date
-    message_id: str
-    sender: str
-    recipients: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Accepted:
-    """The server's 250 to DATA, and the recipients it refused one by one."""
-
-    reply: str
-    accepted: tuple[str, ...]
-    refused: dict[str, str]  # recipient -> "550 5.1.1 no such user"
 
 
 @dataclass(frozen=True)
@@ -141,31 +103,6 @@ class Outcome:
         return self.status in (SENT, ALREADY_SENT)
 
 
-class DeliveryFailure(Exception):
-    """One attempt failed; the subclass says whether trying again can help."""
-
-    @property
-    def reason(self) -> str:
-        return str(self)
-
-
-class TransientFailure(DeliveryFailure):
-    """4xx, refused or dropped connection, timeout: try again later."""
-
-
-class PermanentFailure(DeliveryFailure):
-    """5xx or bad credentials: the message is set aside with this reason."""
-
-
-class SetupFailure(DeliveryFailure):
-    """The connection itself is wrong (untrusted certificate, no TLS offered):
-    nothing is sent, the message stays queued until the settings are fixed."""
-
-
-class Busy(Exception):
-    """Another run holds the state folder's lock."""
-
-
 def delivery_settings(config: Config) -> tuple[SmtpSettings, RetryPolicy, StateDirs]:
     """The SMTP settings, retry policy and state folder that the configuration describes."""
     smtp = SmtpSettings(
@@ -175,244 +112,8 @@ def delivery_settings(config: Config) -> tuple[SmtpSettings, RetryPolicy, StateD
         allow_insecure=config.smtp_allow_insecure,
     )
     retry = RetryPolicy(config.send_attempts, config.send_backoff, config.send_backoff_max)
-    state = StateDirs(config.briefing_state_dir or config.output_dir / "state")
+    state = StateDirs(config.state_dir)
     return smtp, retry, state
-
-
-# --- security ----------------------------------------------------------------
-
-
-
-
-def check_security(settings: SmtpSettings) -> None:
-    """Refuse plain-text SMTP to another machine unless the user allowed it explicitly."""
-    if settings.security not in SECURITY_MODES:
-        raise SetupFailure(f"SMTP_SECURITY must be one of {', '.join(SECURITY_MODES)}")
-    if settings.security == "none" and not (
-        is_loopback(settings.host) or settings.allow_insecure
-    ):
-        raise SetupFailure(
-            f"SMTP_SECURITY=none would send the briefing and password to {settings.host} "
-            "unencrypted; use starttls or ssl, or set SMTP_ALLOW_INSECURE=true"
-        )
-
-
-def ssl_context(ca_file: Path | None = None) -> ssl.SSLContext:
-    """Verify certificates against the system store (plus `ca_file`) and check the hostname.
-
-    smtplib alone verifies nothing, so every TLS connection gets this context.
-    """
-    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
-    if ca_file is not None:
-        context.load_verify_locations(cafile=str(ca_file))
-    context.check_hostname = True
-    context.verify_mode = ssl.CERT_REQUIRED
-    return context
-
-
-# --- one SMTP transaction ------------------------------------------------------
-
-
-def classify(error: BaseException) -> DeliveryFailure:
-    """Turn what smtplib or the socket raised into a transient, permanent or setup failure."""
-    if isinstance(error, DeliveryFailure):
-        return error
-    if isinstance(error, ssl.SSLCertVerificationError):
-        return SetupFailure("the server's certificate is not trusted: "
-                            f"{error.verify_message or error.reason or error}")
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        if 400 <= error.smtp_code < 500:
-            return TransientFailure(f"login deferred: {_reply(error.smtp_code, error.smtp_error)}")
-        return PermanentFailure(
-            f"login refused (check SMTP_USERNAME and SMTP_PASSWORD): "
-            f"{_reply(error.smtp_code, error.smtp_error)}"
-        )
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        replies = {r: _reply(code, text) for r, (code, text) in error.recipients.items()}
-        shown = "; ".join(f"{r}: {reply}" for r, reply in replies.items())
-        if any(400 <= code < 500 for code, _ in error.recipients.values()):
-            return TransientFailure(f"every recipient refused: {shown}")
-        return PermanentFailure(f"every recipient refused: {shown}")
-    if isinstance(error, smtplib.SMTPResponseException):
-        reply = _reply(error.smtp_code, error.smtp_error)
-        if 400 <= error.smtp_code < 500:
-            return TransientFailure(f"server deferred: {reply}")
-        if error.smtp_code >= 500:
-            return PermanentFailure(f"server refused: {reply}")
-        return TransientFailure(f"unexpected reply: {reply}")
-    if isinstance(error, smtplib.SMTPServerDisconnected):
-        return TransientFailure(f"connection dropped: {error or 'server closed it'}")
-    if isinstance(error, smtplib.SMTPNotSupportedError):
-        return SetupFailure(f"the server does not support it: {error}")
-    if isinstance(error, TimeoutError | socket.timeout):
-        return TransientFailure("timed out waiting for the server")
-    if isinstance(error, ssl.SSLError):
-        return SetupFailure(f"TLS failed: {error.reason or error}")
-    if isinstance(error, ConnectionRefusedError):
-        return TransientFailure("connection refused: is the server running?")
-    if isinstance(error, OSError):
-        return TransientFailure(f"network error: {error.strerror or error}")
-    if isinstance(error, smtplib.SMTPException):
-        return SetupFailure(str(error))
-    if isinstance(error, UnicodeError):  # smtplib speaks ASCII; SMTPUTF8 is not supported
-        return PermanentFailure("an address is not plain ASCII, which this sender cannot send")
-    raise error
-
-
-def _reply(code: int, text: bytes | str) -> str:
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    return f"{code} {' '.join(text.split())}".strip()
-
-
-def _connect(settings: SmtpSettings) -> smtplib.SMTP:
-    if settings.security == "ssl":
-        return smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                context=ssl_context(settings.ca_file))
-    client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-    try:
-        client.ehlo()
-        if settings.security == "starttls":
-            if not client.has_extn("starttls"):
-                raise SetupFailure(f"{settings.host} does not offer STARTTLS; nothing was sent "
-                                   "in the clear (check SMTP_PORT and SMTP_SECURITY)")
-            client.starttls(context=ssl_context(settings.ca_file))
-            client.ehlo()
-    except BaseException:
-        client.close()
-        raise
-    return client
-
-
-def transmit(
-    settings: SmtpSettings,
-    data: bytes,
-    sender: str,
-    recipients: Sequence[str],
-    on_accepted: Callable[[Accepted], None] = lambda accepted: None,
-) -> Accepted:
-    """One SMTP transaction; `on_accepted` runs right after the server's 250, before QUIT.
-
-    Recipients refused one by one are returned while the others still get it;
-    every other problem is raised as a DeliveryFailure.
-    """
-    check_security(settings)
-    client: smtplib.SMTP | None = None
-    try:
-        client = _connect(settings)
-        if settings.username:
-            client.login(settings.username, settings.password)
-        options = []
-        if client.has_extn("size"):
-            options.append(f"SIZE={len(data)}")
-        if not data.isascii() and client.has_extn("8bitmime"):
-            options.append("BODY=8BITMIME")
-        code, text = client.mail(sender, options)
-        if code != 250:
-            raise smtplib.SMTPSenderRefused(code, text, sender)
-        refused: dict[str, tuple[int, bytes]] = {}
-        for recipient in recipients:
-            code, text = client.rcpt(recipient)
-            if code not in (250, 251):
-                refused[recipient] = (code, text)
-        if len(refused) == len(recipients):
-            raise smtplib.SMTPRecipientsRefused(refused)  # type: ignore[arg-type]
-        code, text = client.data(data)
-        if code != 250:
-            raise smtplib.SMTPDataError(code, text)
-    except Exception as error:
-        if client is not None:
-            client.close()
-        raise classify(error) from error
-    accepted = Accepted(
-        reply=_reply(code, text),
-        accepted=tuple(r for r in recipients if r not in refused),
-        refused={r: _reply(c, t) for r, (c, t) in refused.items()},
-    )
-    try:
-        on_accepted(accepted)
-    finally:
-        try:
-            client.quit()
-        except (smtplib.SMTPException, OSError):
-            client.close()  # the message is accepted; a failed goodbye changes nothing
-    return accepted
-
-
-# --- outbox, ledger, archive ---------------------------------------------------
-
-
-@contextmanager
-def locked(state: StateDirs) -> Iterator[None]:
-    """Hold the state folder's lock so that two runs never send the same outbox file."""
-    state.root.mkdir(parents=True, exist_ok=True)
-    with open(state.root / ".lock", "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Busy(f"another briefing run is using {state.root}") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def queue(state: StateDirs, date: dt.date, data: bytes) -> Path:
-    """Put a message in the outbox atomically: a crash leaves it whole or absent."""
-    return write_atomic(state.queued(date), data)
-
-
-def read_ledger(state: StateDirs) -> dict[str, dict]:
-    """The sent ledger: ISO date -> what the server said when it accepted that date's briefing."""
-    try:
-        return json.loads(state.ledger.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-
-
-def record_sent(state: StateDirs, envelope: Envelope, accepted: Accepted) -> None:
-    """Add a date to the ledger, atomically; called only after the server's 250."""
-    ledger = read_ledger(state)
-    ledger[envelope.date.isoformat()] = {
-        "message_id": envelope.message_id,
-        "sent_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "reply": accepted.reply,
-        "recipients": list(accepted.accepted),
-        "refused": accepted.refused,
-    }
-    text = json.dumps(ledger, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    write_atomic(state.ledger, text.encode("utf-8"))
-
-
-def is_sent(state: StateDirs, date: dt.date) -> bool:
-    return date.isoformat() in read_ledger(state)
-
-
-def has_failed(state: StateDirs, date: dt.date) -> bool:
-    """True when that date's briefing was refused for good and set aside."""
-    return (state.failed / state.file_name(date)).exists()
-
-
-def set_aside(state: StateDirs, path: Path, reason: str) -> Path:
-    """Move a refused message to failed/ with its reason beside it; never delete it."""
-    state.failed.mkdir(parents=True, exist_ok=True)
-    write_atomic(state.failed / (Path(path.name).stem + ".reason"), (reason + "\n").encode())
-    return move_into(path, state.failed)
-
-
-def read_envelope(path: Path, data: bytes) -> Envelope:
-    """Sender, recipients and Message-ID from a stored message; its date from the file name."""
-    message = email.message_from_bytes(data, policy=policy.default)
-    date = dt.date.fromisoformat(path.stem.removeprefix("briefing-"))
-    recipients = tuple(address for _, address in getaddresses(
-        [str(value) for header in ("To", "Cc") for value in message.get_all(header, [])]
-    ) if address)
-    return Envelope(
-        date=date,
-        message_id=str(message.get("Message-ID", "")).strip(),
-        sender=parseaddr(str(message.get("From", "")))[1],
-        recipients=recipients,
-    )
 
 
 def backoff_delays(retry: RetryPolicy, rand: Callable[[], float] = random.random) -> list[float]:
@@ -522,13 +223,6 @@ def send_day(
         envelope = read_envelope(path, path.read_bytes())
         return Outcome(date, DRY_RUN, path, message_id=envelope.message_id)
     return deliver_file(state, path, settings, retry, force=force, sleep=sleep, rand=rand)
-
-
-def pending(state: StateDirs) -> list[Path]:
-    """Outbox files, oldest date first."""
-    if not state.outbox.is_dir():
-        return []
-    return sorted(state.outbox.glob("briefing-*.eml"))
 
 
 def flush_outbox(
