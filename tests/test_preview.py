@@ -140,3 +140,38 @@ def test_preview_help_names_its_options(capsys):
     for option in ("--port", "--host", "--no-open", "--date", "--out"):
         assert option in help_text
 
+
+
+def test_preview_starts_with_a_broken_template_and_shows_the_error_until_it_is_fixed(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "briefing.html").write_text("{% if %}")
+    environment = {**os.environ, "TEMPLATES_DIR": str(templates), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, str(ROOT / "run_briefing.py"), "--env-file", str(tmp_path / "none")]
+    refused = subprocess.run([*command, "generate", str(SEEDS), "--out", str(tmp_path / "out")],
+                             cwd=tmp_path, env=environment, capture_output=True, text=True)
+    assert refused.returncode == 2  # generate: one line naming the setting
+    assert refused.stderr.startswith("error: TEMPLATES_DIR=") and "Traceback" not in refused.stderr
+    process = subprocess.Popen(
+        [*command, "preview", str(SEEDS), "--out", str(tmp_path / "out"), "--port", "0",
+         "--no-open"],
+        cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    try:
+        printed = ""
+        while "http://" not in printed:
+            line = process.stdout.readline()
+            assert line, process.stderr.read()
+            printed += line
+        assert "could not be built yet" in printed
+        url = re.search(r"http://127\.0\.0\.1:(\d+)/", printed).group(0)
+        status, _, body = fetch(url)
+        assert status == 500 and "Expected an expression" in body
+        shutil.copy(BUNDLED_TEMPLATES / "briefing.html", templates / "briefing.html")
+        assert fetch(url)[0] == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+        watchdog.cancel()
+    assert process.returncode == 0 and "Traceback" not in stderr

@@ -590,7 +590,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "generate"])
     try:
-        args.config = load_config(env_file=args.env_file)
+        # The preview shows a template that does not compile in the page, and keeps serving.
+        args.config = load_config(env_file=args.env_file, checked=args.command != "preview")
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -29,6 +29,9 @@ class Setting:
     parse: Callable[[str], Any]
     help: str
     secret: bool = False  # never printed or logged
+    # A further check of the parsed value that `preview` skips, so that it can show the
+    # problem in the page while the user fixes it (a template that does not compile).
+    check: Callable[[Any], None] | None = None
 
 
 def _text(value: str) -> str:
@@ -248,16 +251,20 @@ def _aliases_file(value: str) -> Path | None:
 
 
 def _templates_dir(value: str) -> Path | None:
-    """A folder whose templates compile, so a typo is one line at start-up, not a traceback."""
+    path = _optional_path(value)
+    if path is not None and not path.is_dir():
+        raise ValueError("no such folder")
+    return path
+
+
+def _templates_compile(path: Path | None) -> None:
+    """The folder's templates compile, so a typo is one line at start-up, not a traceback."""
+    if path is None:
+        return
     import jinja2
 
     from briefing.output.render import HTML_TEMPLATE, TEXT_TEMPLATE, make_environment
 
-    path = _optional_path(value)
-    if path is None:
-        return None
-    if not path.is_dir():
-        raise ValueError("no such folder")
     environment = make_environment(path)
     for name in (HTML_TEMPLATE, TEXT_TEMPLATE):
         if not (path / name).is_file():
@@ -268,7 +275,6 @@ def _templates_dir(value: str) -> Path | None:
             raise ValueError(f"{name} line {error.lineno}: {error.message}") from None
         except (OSError, UnicodeDecodeError) as error:
             raise ValueError(f"{name} cannot be read ({error})") from None
-    return path
 
 
 def _host_rules(value: str) -> object:
@@ -309,7 +315,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LANGUAGE", "english", _language,
             "Language of the articles: sentence splitting, stemming and stop words."),
     Setting("TEMPLATES_DIR", "", _templates_dir,
-            "Folder whose templates override the bundled ones (same file names)."),
+            "Folder whose templates override the bundled ones (same file names).",
+            check=_templates_compile),
     Setting("ALIASES_FILE", "", _aliases_file,
             "TOML file of actor aliases extending or overriding the bundled list."),
     Setting("MAX_ARTICLE_BYTES", "5000000", _positive_int,
@@ -426,8 +433,13 @@ class Config:
 def load_config(
     env_file: Path | None = None,
     environ: Mapping[str, str] | None = None,
+    *,
+    checked: bool = True,
 ) -> Config:
-    """Read `.env` (if any) then the environment, parse every setting, or raise ConfigError."""
+    """Read `.env` (if any) then the environment, parse every setting, or raise ConfigError.
+
+    `checked=False` skips the settings' further checks (see `Setting.check`).
+    """
     environ = os.environ if environ is None else environ
     env_file = Path(".env") if env_file is None else env_file
     raw: dict[str, str] = {}
@@ -440,6 +452,8 @@ def load_config(
         text = raw.get(setting.name, setting.default)
         try:
             values[setting.name] = setting.parse(text)
+            if checked and setting.check is not None:
+                setting.check(values[setting.name])
         except (ValueError, TypeError, OverflowError) as error:
             shown = "***" if setting.secret else repr(text)
             raise ConfigError(f"{setting.name}={shown} is invalid: {error}") from None
