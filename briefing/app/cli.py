@@ -288,14 +288,14 @@ def run_summarize(args: argparse.Namespace) -> int:
     import functools
 
     from briefing.pipeline import map_articles
-    from briefing.sources.files import UnusableInput, decode_text, parse_jsonl
+    from briefing.sources.files import UnusableInput, parse_jsonl, read_text
     from briefing.summarize import DEFAULT_ALGORITHM
 
     config = args.config
     algorithm = args.algorithm or config.algorithm or DEFAULT_ALGORITHM
     count = args.points or config.points
     try:
-        text = decode_text(args.file.read_bytes(), config.max_article_bytes)
+        text = read_text(args.file, config.max_article_bytes)  # refused by size before reading
     except (OSError, UnusableInput) as error:
         raise CommandError(f"{args.file}: {getattr(error, 'strerror', None) or error}") from None
     articles, problems = parse_jsonl(text, origin=str(args.file))
