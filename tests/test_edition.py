@@ -15,8 +15,9 @@ from mailservers import HOST, mail_server
 
 from briefing.app.cli import main
 from briefing.app.config import load_config
-from briefing.app.edition import FETCHED_FILE, Request, make_edition
+from briefing.app.edition import Request, make_edition
 from briefing.sources.seen import STATE_FILE
+from briefing.sources.web import FETCHED_FILE
 
 SENDER = "briefing@example.test"
 READERS = ("ana@example.test",)

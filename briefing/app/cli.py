@@ -351,13 +351,7 @@ def _add_preview_command(commands: argparse._SubParsersAction) -> None:
 def run_preview(args: argparse.Namespace) -> int:
     import webbrowser
 
-    from briefing.app.edition import (
-        FETCHED_FILE,
-        configured_inputs,
-        has_web_sources,
-        make_edition,
-        today,
-    )
+    from briefing.app.edition import Request, make_edition, today
     from briefing.app.preview import (
         LiveEdition,
         bind,
@@ -366,12 +360,14 @@ def run_preview(args: argparse.Namespace) -> int:
         watched_paths,
     )
     from briefing.network import is_loopback
+    from briefing.sources import configured_inputs
+    from briefing.sources.web import FETCHED_FILE
 
     config = _settings(args)
     date = args.date or today(config)
     # Files as the edition reads them; feeds and pages are never fetched on a reload: the
     # articles the last `generate` or `send` fetched are shown again.
-    inputs = list(args.inputs or configured_inputs(config, has_web_sources(config)))
+    inputs = configured_inputs(config, Request(inputs=args.inputs))
     request = _request(args, fetch=False)
     live = LiveEdition(
         lambda: make_edition(config, date, request),

@@ -12,40 +12,26 @@ briefing that never got there covers the same stretch next time.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from briefing.app.clock import today_in
 from briefing.app.config import Config
-from briefing.models import Article, Briefing, Problem, Progress
+from briefing.models import Briefing, Progress
 from briefing.output import Rendered
-
-if TYPE_CHECKING:
-    from briefing.sources.files import Harvest
-    from briefing.sources.web import WebRun
+from briefing.sources import Gathered, Wanted, gather
 
 log = logging.getLogger(__name__)
 
-# The articles the last fetch brought, so `preview` can rebuild with them without fetching.
-FETCHED_FILE = "fetched-articles.jsonl"
-
 
 @dataclass(frozen=True)
-class Request:
-    """What one command asks for beyond the settings; None and () take the settings' value."""
+class Request(Wanted):
+    """What one command asks for beyond the settings: what to read (see `Wanted`) and how to
+    summarize; None takes the settings' value."""
 
-    inputs: Sequence[Path] | None = None  # files or folders; None: BRIEFING_INPUTS
-    feeds: Sequence[str] = ()  # added to FEEDS
-    pages: Sequence[str] = ()  # added to URLS
-    since: dt.datetime | None = None  # feed entries from here; None: since the last briefing
-    fetch: bool = True  # False: reuse the articles the last fetch brought (preview)
     algorithm: str | None = None
     points: int | None = None
     cluster: bool | None = None
@@ -55,27 +41,25 @@ class Request:
 @dataclass
 class Edition:
     """One made briefing: the data, its renderings, the message, where it was written, and
-    what the feeds gave (to record once the briefing is delivered or queued)."""
+    what each source gathered (to remember once the briefing is delivered or queued)."""
 
     briefing: Briefing
     rendered: Rendered
     message: EmailMessage
     paths: dict[str, Path]
-    web: WebRun | None = None
-    since: dt.datetime | None = None  # where the feed window started, when feeds were read
+    gathered: list[Gathered] = field(default_factory=list)
     recorded: bool = field(default=False, init=False)
 
     def record_sources(self) -> None:
-        """Move the feed state on: the next briefing covers entries from this one's start.
+        """Move each source's state on, so the next briefing covers what came after this one.
 
         Only for a briefing with articles; a second call does nothing.
         """
-        if self.web is None or self.recorded or not self.briefing.articles:
+        if self.recorded or not self.briefing.articles:
             return
-        from briefing.sources.seen import record_briefing
-
-        web = self.web
-        record_briefing(web.state_dir, web.started, web.behind, seen=web.seen, gone=web.gone)
+        for gathered in self.gathered:
+            if gathered.remember is not None:
+                gathered.remember()
         self.recorded = True
 
 
@@ -84,32 +68,15 @@ def today(config: Config) -> dt.date:
     return today_in(config.briefing_timezone)
 
 
-def has_web_sources(config: Config, request: Request = Request()) -> bool:
-    """Whether feeds or pages are configured or asked for."""
-    return bool(request.feeds or request.pages or config.feeds or config.urls
-                or config.feeds_file or config.urls_file)
-
-
-def configured_inputs(config: Config, web_sources: bool) -> list[Path]:
-    """BRIEFING_INPUTS, except that its default, the bundled seeds, gives way to feeds and pages:
-    a reader who configured feeds wants their news, not the sample article."""
-    if web_sources and config.is_default("BRIEFING_INPUTS"):
-        return []
-    return list(config.briefing_inputs)
-
-
 def make_edition(
     config: Config,
     date: dt.date | None = None,
     request: Request = Request(),
     progress: Progress | None = None,
 ) -> Edition:
-    """Collect the day's articles, build, render and write its briefing (files and archive).
-
-    Files named in the request replace BRIEFING_INPUTS; see `configured_inputs` for how
-    the bundled seeds give way to feeds and pages. The feed state is not recorded here (see
-    `Edition.record_sources`).
-    """
+    """Gather the day's articles from every source, build, render and write its briefing
+    (the four files and the archive). Sources' state is not moved here (see
+    `Edition.record_sources`)."""
     from briefing.actors import load_aliases
     from briefing.compose import Shape
     from briefing.nlp.languages import html_lang
@@ -117,30 +84,14 @@ def make_edition(
     from briefing.output.message import build_message
     from briefing.output.render import render
     from briefing.pipeline import build_briefing, collector_paused
-    from briefing.sources.files import read_inputs
     from briefing.storage import write_atomic
     from briefing.stories.archive import archive_path, earlier_points
     from briefing.summarize import DEFAULT_ALGORITHM
 
     date = date or today(config)
-    web_sources = has_web_sources(config, request)
-    files = request.inputs or configured_inputs(config, web_sources)
-    harvest = read_inputs(files, config.max_article_bytes)
-    for problem in harvest.problems:
-        log.warning("skipped %s: %s", problem.source, problem.reason)
-    articles, problems = list(harvest.articles), list(harvest.problems)
-
-    web = None
-    if web_sources and request.fetch:
-        web = _fetch(config, request, progress)
-        if web is not None:
-            articles += web.harvest.articles
-            problems += web.harvest.problems
-    elif web_sources:
-        fetched = reuse_fetched(config)
-        articles += fetched.articles
-        problems += fetched.problems
-
+    gathered = gather(config, request, progress)
+    articles = [article for part in gathered for article in part.articles]
+    problems = [problem for part in gathered for problem in part.problems]
     out_dir = config.output_dir
     with collector_paused():
         briefing = build_briefing(
@@ -165,56 +116,7 @@ def make_edition(
     paths = write_briefing(rendered, message, out_dir)
     # The archive is what later briefings compare against to say what is new.
     write_atomic(archive_path(out_dir, date), paths["json"].read_bytes())
-    return Edition(briefing, rendered, message, paths, web, web.since if web else None)
-
-
-def _fetch(config: Config, request: Request, progress: Progress | None) -> WebRun | None:
-    """Read the feeds and pages, and keep what they gave for a preview that does not fetch."""
-    from briefing.sources.web import collect
-
-    web = collect(config, request.feeds, request.pages, since=request.since,
-                  progress=progress)
-    if web is not None:
-        keep_fetched(config.state_dir, web.harvest.articles)
-    return web
-
-
-def keep_fetched(state_dir: Path, articles: Sequence[Article]) -> Path:
-    """Write the fetched articles as JSONL into the state folder (atomically)."""
-    from briefing.storage import write_atomic
-
-    lines = []
-    for article in articles:
-        record = dataclasses.asdict(article)
-        record["published"] = article.published.isoformat() if article.published else None
-        lines.append(json.dumps(record, ensure_ascii=False))
-    return write_atomic(state_dir / FETCHED_FILE, "".join(f"{line}\n" for line in lines).encode())
-
-
-def reuse_fetched(config: Config) -> Harvest:
-    """The articles the last fetch brought, as it kept them; none before any fetch."""
-    from briefing.sources.files import Harvest
-
-    path = config.state_dir / FETCHED_FILE
-    harvest = Harvest()
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except FileNotFoundError:
-        log.info("feeds and pages are not fetched here; `generate` or `send` fetches them, "
-                 "and later previews show what they brought")
-        return harvest
-    except (OSError, UnicodeDecodeError) as error:
-        harvest.problems.append(Problem(str(path), f"cannot read the fetched articles: {error}"))
-        return harvest
-    for number, line in enumerate(lines, start=1):
-        try:
-            record = json.loads(line)
-            published = record.pop("published")
-            harvest.articles.append(Article(
-                **record, published=dt.datetime.fromisoformat(published) if published else None))
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            harvest.problems.append(Problem(f"{path}:{number}", f"damaged: {error}"))
-    return harvest
+    return Edition(briefing, rendered, message, paths, gathered)
 
 
 def nothing_to_brief(edition: Edition, date: dt.date) -> str | None:
@@ -222,8 +124,8 @@ def nothing_to_brief(edition: Edition, date: dt.date) -> str | None:
     briefing = edition.briefing
     if briefing.articles:
         return None
-    if edition.web is not None and not briefing.problems:
+    quiet = [part.quiet_since for part in edition.gathered if part.quiet_since is not None]
+    if quiet and not briefing.problems:
         return (f"no usable articles for {date}: nothing new in the feeds since "
-                f"{edition.since:%Y-%m-%d %H:%M %Z} and nothing else to brief")
+                f"{min(quiet):%Y-%m-%d %H:%M %Z} and nothing else to brief")
     return f"no usable articles for {date}: nothing to brief (see the lines above)"
-

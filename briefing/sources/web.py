@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.app.config import Config
 from briefing.models import Article, Problem
@@ -35,6 +36,9 @@ from briefing.sources.fetch import (
     is_fetchable,
 )
 from briefing.sources.files import Harvest, UnusableInput
+
+if TYPE_CHECKING:
+    from briefing.sources import Gathered
 from briefing.sources.links import canonical_url
 from briefing.sources.pages import page_article
 from briefing.sources.seen import DEFAULT_WINDOW, FeedState, in_window, load_state
@@ -332,3 +336,75 @@ def collect(
     gone.update({url: now.date().isoformat() for url in result.gone})
     harvest.problems[:0] = problems
     return WebRun(harvest, state_dir, now, start, behind, result.seen, gone)
+
+
+# --- As a source of the edition -------------------------------------------------------
+
+# The articles the last fetch brought, so a preview can rebuild with them without fetching.
+FETCHED_FILE = "fetched-articles.jsonl"
+
+
+def gather(
+    config: Config,
+    feeds: Sequence[str] = (),
+    pages: Sequence[str] = (),
+    *,
+    since: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> Gathered:
+    """The `web` source: fetch, keep what came for previews, and say how to record the run."""
+    from briefing.sources import Gathered
+    from briefing.sources.seen import record_briefing
+
+    run = collect(config, feeds, pages, since=since, progress=progress)
+    if run is None:
+        return Gathered()
+    keep_fetched(run.state_dir, run.harvest.articles)
+
+    def remember() -> None:
+        record_briefing(run.state_dir, run.started, run.behind, seen=run.seen, gone=run.gone)
+
+    return Gathered(run.harvest.articles, run.harvest.problems, remember, quiet_since=run.since)
+
+
+def keep_fetched(state_dir: Path, articles: Sequence[Article]) -> Path:
+    """Write the fetched articles as JSONL into the state folder (atomically)."""
+    import dataclasses
+    import json
+
+    from briefing.storage import write_atomic
+
+    lines = []
+    for article in articles:
+        record = dataclasses.asdict(article)
+        record["published"] = article.published.isoformat() if article.published else None
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return write_atomic(state_dir / FETCHED_FILE, "".join(lines).encode("utf-8"))
+
+
+def reuse_fetched(state_dir: Path) -> Gathered:
+    """The articles the last fetch brought, as it kept them; none before any fetch."""
+    import json
+
+    from briefing.sources import Gathered
+
+    path = state_dir / FETCHED_FILE
+    gathered = Gathered()
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        log.info("feeds and pages are not fetched here; `generate` or `send` fetches them, "
+                 "and later previews show what they brought")
+        return gathered
+    except (OSError, UnicodeDecodeError) as error:
+        gathered.problems.append(Problem(str(path), f"cannot read the fetched articles: {error}"))
+        return gathered
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = json.loads(line)
+            published = record.pop("published")
+            gathered.articles.append(Article(
+                **record, published=dt.datetime.fromisoformat(published) if published else None))
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+            gathered.problems.append(Problem(f"{path}:{number}", f"damaged: {error}"))
+    return gathered
