@@ -41,6 +41,28 @@ def fetch(url: str) -> tuple[int, str, str]:
         return error.code, error.headers["Content-Type"], error.read().decode()
 
 
+def start_preview(folder: Path, environment: dict, *args: str):
+    """`run_briefing.py preview ARGS --no-open` in `folder`, and a watchdog that kills it after
+    a minute, so a hung server fails the test, not CI."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "run_briefing.py"), "--env-file", str(folder / "none"),
+         "preview", *args, "--no-open"],
+        cwd=folder, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    return process, watchdog
+
+
+def address_printed(process: subprocess.Popen) -> tuple[str, str]:
+    """What the preview printed up to its address line, and the address."""
+    printed = ""
+    while "http://" not in printed:
+        line = process.stdout.readline()
+        assert line, process.stderr.read()
+        printed += line
+    return printed, re.search(r"http://127\.0\.0\.1:(\d+)/", printed).group(0)
+
+
 def test_preview_serves_the_emailed_bytes_rebuilds_after_edits_and_stops_on_ctrl_c(tmp_path):
     inputs = tmp_path / "in"
     shutil.copytree(SEEDS, inputs)
@@ -53,22 +75,11 @@ def test_preview_serves_the_emailed_bytes_rebuilds_after_edits_and_stops_on_ctrl
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         busy = taken.getsockname()[1]
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "run_briefing.py"), "--env-file", str(tmp_path / "none"),
-             "preview", str(inputs), "--out", str(out), "--date", DATE,
-             "--port", str(busy), "--no-open"],
-            cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True,
-        )
-        watchdog = threading.Timer(60, process.kill)  # a hung server fails the test, not CI
-        watchdog.start()
+        process, watchdog = start_preview(
+            tmp_path, environment, str(inputs), "--out", str(out), "--date", DATE,
+            "--port", str(busy))
         try:
-            printed = ""
-            while "http://" not in printed:
-                line = process.stdout.readline()
-                assert line, process.stderr.read()
-                printed += line
-            url = re.search(r"http://127\.0\.0\.1:(\d+)/", printed).group(0)
+            printed, url = address_printed(process)
             assert f":{busy}/" not in url and f"Port {busy} is taken" in printed
 
             config = load_config(env_file=tmp_path / "none", environ=environment)
@@ -147,25 +158,17 @@ def test_preview_starts_with_a_broken_template_and_shows_the_error_until_it_is_f
     templates.mkdir()
     (templates / "briefing.html").write_text("{% if %}")
     environment = {**os.environ, "TEMPLATES_DIR": str(templates), "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, str(ROOT / "run_briefing.py"), "--env-file", str(tmp_path / "none")]
-    refused = subprocess.run([*command, "generate", str(SEEDS), "--out", str(tmp_path / "out")],
-                             cwd=tmp_path, env=environment, capture_output=True, text=True)
+    refused = subprocess.run(
+        [sys.executable, str(ROOT / "run_briefing.py"), "--env-file", str(tmp_path / "none"),
+         "generate", str(SEEDS), "--out", str(tmp_path / "out")],
+        cwd=tmp_path, env=environment, capture_output=True, text=True)
     assert refused.returncode == 2  # generate: one line naming the setting
     assert refused.stderr.startswith("error: TEMPLATES_DIR=") and "Traceback" not in refused.stderr
-    process = subprocess.Popen(
-        [*command, "preview", str(SEEDS), "--out", str(tmp_path / "out"), "--port", "0",
-         "--no-open"],
-        cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watchdog = threading.Timer(60, process.kill)
-    watchdog.start()
+    process, watchdog = start_preview(tmp_path, environment, str(SEEDS),
+                                      "--out", str(tmp_path / "out"), "--port", "0")
     try:
-        printed = ""
-        while "http://" not in printed:
-            line = process.stdout.readline()
-            assert line, process.stderr.read()
-            printed += line
+        printed, url = address_printed(process)
         assert "could not be built yet" in printed
-        url = re.search(r"http://127\.0\.0\.1:(\d+)/", printed).group(0)
         status, _, body = fetch(url)
         assert status == 500 and "Expected an expression" in body
         shutil.copy(BUNDLED_TEMPLATES / "briefing.html", templates / "briefing.html")
