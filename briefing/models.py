@@ -132,12 +132,32 @@ class BriefingPoint:
 
 
 @dataclass(frozen=True)
+class SectionStory:
+    """One story as a section shows it: its points together, in reading order.
+
+    A story sits under one heading only (its main actor's); the other actors it
+    names are listed beside it, so a reader finds it once and knows who else is in it.
+    """
+
+    story: str  # Story.id
+    title: str
+    points: tuple[BriefingPoint, ...]
+    others: tuple[str, ...] = ()  # Actor.names the story names besides the section's actor
+    sources: tuple[str, ...] = ()  # ids of every article the story draws on
+
+
+@dataclass(frozen=True)
 class ActorSection:
-    """One actor's points; `actor` is None for the points nobody acts in."""
+    """One actor's stories; `actor` is None for the stories nobody acts in."""
 
     actor: Actor | None
-    points: tuple[BriefingPoint, ...]
+    stories: tuple[SectionStory, ...]
     nothing_new: bool = False  # every point was in an earlier briefing
+
+    @property
+    def points(self) -> tuple[BriefingPoint, ...]:
+        """Every point of the section, story by story."""
+        return tuple(point for story in self.stories for point in story.points)
 
 
 @dataclass(frozen=True)
@@ -152,3 +172,5 @@ class Briefing:
     problems: tuple[Problem, ...] = ()  # inputs reported and skipped
     stories: tuple[Story, ...] = ()  # heaviest first
     omitted: tuple[str, ...] = ()  # ids of articles none of whose points fit the length caps
+    # Story.ids the length caps left out, most important first: the "Also today" list
+    left_out: tuple[str, ...] = ()
