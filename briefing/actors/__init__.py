@@ -37,6 +37,7 @@ from briefing.models import (
     KeyPoint,
     PointActors,
 )
+from briefing.nlp.wordlists import word_set
 
 __all__ = [
     "AliasBook", "KnownActor", "NameReader", "NamedSentence", "Reading", "find_actors",
@@ -366,16 +367,7 @@ def _join_surnames(
 
 # ----------------------------------------------------------------------------- attribution
 
-_SPEECH_VERBS = frozenset(
-    "said says say told tells warned warns added adds claimed claims stated insisted insists "
-    "argued argues announced announces accused accuses urged urges asked asks replied replies "
-    "explained explains noted notes wrote writes declared declares confirmed confirms denied "
-    "denies suggested suggests stressed stresses admitted admits revealed reveals predicted "
-    "predicts believes believed described describes commented comments insisted vowed vows "
-    "pledged pledges promised promises threatened threatens conceded concedes acknowledged "
-    "estimated estimates reported reports say claim warn insist argue urge deny admit "
-    "tweeted posted".split()
-)
+_SPEECH_VERBS = word_set("speech_verbs")  # one list with the tagger and summarize
 _SKIPPABLE = frozenset(
     "also has had have later then again previously earlier recently today yesterday "
     "repeatedly publicly once reportedly would will could may might should not never already "

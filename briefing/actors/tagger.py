@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from briefing.actors import places
+from briefing.nlp.wordlists import word_list, word_set
 
 PER, ORG, LOC = "PER", "ORG", "LOC"
 NOT_ENTITY = ""  # a span that is certainly no PER/ORG/LOC (a demonym, an event)
@@ -42,38 +43,12 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # Titles that precede a person's name; they are not part of the name span.
-PERSON_TITLES = _words(
-    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame Lord Lady President Vice Prime Minister Premier "
-    "Chancellor King Queen Prince Princess Pope Senator Sen. Sen Governor Gov. Mayor Judge Justice "
-    "Rep. Representative Congressman Congresswoman Secretary General Gen. Colonel Col. Captain "
-    "Capt. Lieutenant Lt. Sergeant Major Admiral Commander Coach Manager Chairman Chairwoman Chair "
-    "Chief Executive Director Spokesman Spokeswoman Spokesperson Ambassador Adviser Advisor "
-    "Envoy Deputy Foreign Defence Defense Finance Interior Home Health Trade Economy Justice "
-    "Security National Attorney State Sheikh Emir Crown Saint Archbishop Bishop Rev. Reverend "
-    "Father Cardinal Assistant Producer Actor Actress Singer Star Author "
-    "Professor Prof. Prof Speaker Leader Opposition Labour Conservative Democrat Republican "
-    "Senior Former Acting First Minister's Officer Counsel Commissioner Inspector Detective "
-    "Superintendent Constable Marshal Field Striker Midfielder Defender Goalkeeper Skipper "
-    "All-rounder Batsman Bowler Champion Veteran Rookie Dr Mme Mlle Herr Frau Signor"
-)
+PERSON_TITLES = word_set("person_titles")
 # Titles that only ever precede people: a span right after one is a person.
-STRONG_PERSON_TITLES = _words(
-    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame Lord Lady President Premier Chancellor King Queen "
-    "Prince "
-    "Princess Pope Senator Sen. Governor Gov. Mayor Judge Rep. Congressman Congresswoman Colonel "
-    "Col. Captain Capt. Lieutenant Lt. Sergeant Admiral Coach Spokesman Spokeswoman Ambassador "
-    "Adviser Advisor Envoy Sheikh Emir Archbishop Bishop Rev. Reverend Professor Prof. Prof "
-    "Minister "
-    "Secretary Chairman Chairwoman Mme Mlle Herr Frau Signor Striker Midfielder Defender "
-    "Goalkeeper Skipper Batsman Bowler"
-)
-MALE_TITLES = _words("Mr Mr. Sir Lord King Prince Pope Herr Signor Sheikh Emir Congressman Father")
-FEMALE_TITLES = _words("Mrs Mrs. Ms Ms. Dame Lady Queen Princess Mme Mlle Frau Congresswoman")
+STRONG_PERSON_TITLES = word_set("strong_person_titles")
+MALE_TITLES = word_set("male_titles")
+FEMALE_TITLES = word_set("female_titles")
 
 
 def title_gender(tokens: Sequence[str], start: int) -> str | None:
@@ -87,88 +62,31 @@ def title_gender(tokens: Sequence[str], start: int) -> str | None:
 
 
 # Last words that make a run an organisation.
-ORG_SUFFIXES = _words(
-    "Inc Inc. Corp Corp. Corporation Co Co. Company Companies Ltd Ltd. Limited Plc PLC plc LLC AG "
-    "SA NV GmbH Group Holdings Holding Industries Enterprises Partners Associates Bank Bancorp "
-    "Securities Capital Investments Fund Trust Insurance Assurance Airlines Airways Air Motors "
-    "Motor Systems Technologies Technology Software Electronics Communications Telecom Networks "
-    "Media Pictures Studios Records Entertainment Broadcasting News Times Post Herald Telegraph "
-    "Journal Gazette Tribune Press Agency Exchange Council Committee Commission Party Parliament "
-    "Assembly Congress Senate Ministry Department Office Bureau Board Authority Agency Service "
-    "Services Institute Institution Foundation Association Federation Union League Club "
-    "Society Organisation Organization University College School Academy Hospital Church Court "
-    "Army Navy Police Forces Force Guard Front Movement Alliance Coalition Government "
-    "Cabinet Council FC United Rovers Wanderers Athletic Albion Hotspur Rangers Celtic Town "
-    "County Villa Olympique Sporting Newsroom Reuters Brothers Bros Stores Foods Pharmaceuticals "
-    "Chemicals Energy Oil Petroleum Gas Steel Mining Resources Railways Railway Shipping Lines "
-    "Labs Laboratories Unit Brigade Regiment Commonwealth Secretariat Tribunal"
-)
+ORG_SUFFIXES = word_set("org_suffixes")
 # First words that make a run an organisation ("Bank of England", "Ministry of Defence").
-ORG_PREFIXES = _words(
-    "Bank Ministry Department University College Institute Council Commission Committee Office "
-    "Bureau Board Federation Association Union League Organisation Organization Church House "
-    "Court Party Society Academy School Museum Agency Fund Army Navy Air Deutsche Banco Banca "
-    "Banque Groupe Credit Societe Société Compagnie"
-)
+ORG_PREFIXES = word_set("org_prefixes")
 # Last words of events and titles of works (CoNLL MISC), never an actor.
-EVENT_SUFFIXES = _words(
-    "Cup Championship Championships Open Games Olympics Series Tour Prix Trophy Classic Masters "
-    "Award Awards Prize Festival Week Day Year Act Treaty Accord Accords Agreement Plan War "
-    "Election Elections Summit Conference Referendum Budget Bill"
-)
+EVENT_SUFFIXES = word_set("event_suffixes")
 # Tokens after which a capitalised word may be capitalised only because a sentence starts.
 _OPENERS = frozenset(("“", '"', ":", "(", "-", "‘", "'", ".", "!", "?", ";", "—", "–"))
 # Words that may join an organisation name when the run already looks like one.
-ORG_INNER = _words("of for and & de du des la le del della di the on")
-NAME_PARTICLES = _words("de da di del della van von der den du le la bin al el ibn dos das ter")
-LOC_SUFFIXES = _words(
-    "River Mountains Mountain Mount Island Islands Sea Ocean Gulf Lake Bay Strait Valley Peninsula "
-    "Province Region County Street Avenue Square Airport Desert Coast Canal Heights Hills Forest "
-    "Park Bridge Basin Plateau Cape Border Centre Center Stadium Arena Ground Road"
-)
-LOC_PREFIXES = _words(
-    "Mount Lake Cape Gulf Port Fort Saint St St. San Santa Sao Los Las North South"
-)
-DIRECTIONS = _words(
-    "North South East West Northern Southern Eastern Western Central Upper Lower New Greater"
-)
+ORG_INNER = word_set("org_inner")
+NAME_PARTICLES = word_set("name_particles")
+LOC_SUFFIXES = word_set("loc_suffixes")
+LOC_PREFIXES = word_set("loc_prefixes")
+DIRECTIONS = word_set("directions")
 # Capitalised words that are never an entity on their own.
-NON_ENTITY = _words(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
-    "June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept "
-    "Oct Nov Dec I I'm I've I'd I'll OK Ok TV God Christmas Easter Ramadan Mon Tue Wed Thu Fri "
-    "Sat Sun AM PM GMT BST EST EDT CET UTC Internet Web Net No Yes Oh Okay Mrs Mr Ms Dr "
-    "GDP GNP CEO CFO TV PC CD DVD VAT MP MPs MEP MEPs MSP MSPs HIV AIDS AGM IPO PR DNA SMS ID "
-    "IQ UFO FAQ"
-)
+NON_ENTITY = word_set("non_entities")
 # Connector-free, capitalised function words that often start sentences and headlines.
-_SENTENCE_STARTERS = _words(
-    "The A An This That These Those It Its He She They We You I His Her Their Our My Your But And "
-    "Or So Yet If When While As After Before Since Although Though Because Despite However "
-    "Meanwhile Earlier Later Last Next Other Some Many Most Few All Both Each Every Any No Not In "
-    "On At For From With Without By Of To Into Under Over Between Among During Until Unless "
-    "Whether What Which Who Whom Whose Where Why How There Here Then Now Still Also Even Only "
-    "Just Such Speaking According Asked Told Following Ahead Like Unlike Instead Shares Sales "
-    "Analysts Officials Police Prices Profits Police Results Sources Reports Talks Troops "
-    "Scores Teams Players Residents Witnesses Experts Critics Supporters"
-)
-REPORTING_VERBS = _words(
-    "said says told tells warned warns added adds claimed claims insisted insists argued argues "
-    "announced announces urged urges denied denies confirmed confirms accused accuses"
-)
+_SENTENCE_STARTERS = word_set("sentence_starters")
+REPORTING_VERBS = word_set("speech_verbs")  # one list with the speaker rules
 # After a sentence-initial word these show it is the subject, so likely a name: "Nike has".
-_NAME_FOLLOWERS = _words("has had will would")
-_POSSESSIVE_DETERMINERS = _words("our their its his her my your")
+_NAME_FOLLOWERS = word_set("name_followers")
+_POSSESSIVE_DETERMINERS = word_set("possessive_determiners")
 # Words that never start a name, even mid-sentence ("U2's How to Dismantle a Bomb").
-_FUNCTION_WORDS = frozenset(
-    "the a an this that these those it its he she they we you his her their our my your "
-    "how what which who whom whose where why when do does did is are was were".split()
-)
+_FUNCTION_WORDS = word_set("function_words")
 # Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
-_TEAM_CUES = _words(
-    "beat beats beating drew draw lost lose losing v vs vs. versus against defeated edged "
-    "thrashed"
-)
+_TEAM_CUES = word_set("team_cues")
 
 
 @dataclass(frozen=True)
@@ -216,42 +134,9 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-_EXTRA_COUNTRIES = (
-    "Netherlands US U.S. USA U.S.A. UK U.K. Britain Great_Britain England Scotland Wales "
-    "Northern_Ireland "
-    "America Russia Iran Syria Vietnam South_Korea North_Korea Korea Taiwan Bolivia Venezuela "
-    "Tanzania Moldova Laos Czech_Republic Czechia Holland Burma Ivory_Coast Macedonia Palestine "
-    "Gaza West_Bank Kosovo Vatican Yugoslavia Zaire Bosnia Herzegovina Chechnya Kurdistan Tibet"
-)
-_EXTRA_PLACES = (
-    "Europe Asia Africa Antarctica Oceania Middle_East Far_East Balkans Caribbean Scandinavia "
-    "Latin_America North_America South_America Central_America Siberia Crimea Donbas Kashmir "
-    "Gulf Pacific Atlantic Mediterranean Baltic Kiev Kyiv Hong_Kong Wall_Street Downing_Street "
-    "Silicon_Valley Hollywood Westminster Brussels Geneva Davos Strasbourg Luxembourg Monaco "
-    "Yorkshire Lancashire Kent Surrey Essex Sussex Cornwall Devon Bavaria Quebec Ontario "
-    "Alberta Texas California Florida Ulster Sydney Melbourne Lahore Karachi Colombo"
-)
-_DEMONYMS = (
-    "American Americans British Briton Britons English Scottish Scot Scots Welsh Irish French "
-    "German Germans Italian Italians Spanish Spaniard Portuguese Dutch Belgian Swiss Austrian "
-    "Swedish Swede Norwegian Danish Dane Finnish Finn Polish Pole Czech Slovak Hungarian Romanian "
-    "Bulgarian Greek Greeks Turkish Turk Turks Russian Russians Ukrainian Ukrainians Belarusian "
-    "Georgian Armenian Azerbaijani Kazakh Chinese Japanese Korean Koreans Taiwanese Vietnamese "
-    "Thai Indonesian Malaysian Filipino Indian Indians Pakistani Pakistanis Afghan Afghans Iranian "
-    "Iranians Iraqi Iraqis Syrian Syrians Lebanese Israeli Israelis Palestinian Palestinians "
-    "Jordanian Saudi Saudis Egyptian Egyptians Libyan Tunisian Algerian Moroccan Nigerian "
-    "Kenyan Ethiopian Somali Sudanese African Africans Australian Australians Canadian "
-    "Canadians Mexican Mexicans Brazilian Brazilians Argentine Argentinian Chilean Colombian "
-    "Peruvian Venezuelan Cuban European Europeans Asian Arab Arabs Western Serb Serbs Serbian "
-    "Croat Croatian Bosnian Albanian Kurdish Kurd Kurds Chechen Zimbabwean Yemeni Qatari "
-    "Emirati Kuwaiti Sri Lankan Bangladeshi Nepalese Zealander Scandinavian Baltic Soviet Yugoslav "
-    "Slovenian Slovene Lithuanian Latvian Estonian Icelandic Cypriot Maltese Latin Caribbean "
-    "Jamaican Haitian Nicaraguan Bolivian Ecuadorean Ecuadorian Uruguayan Paraguayan Moldovan "
-    "Muslim Muslims Christian Christians Jewish Jew Jews Catholic Protestant Islamic Sunni Shia "
-    "Shi'ite Moslem Moslems Chechen Chechens Azeri Azeris Afrikaner Afrikaners Basque Basques "
-    "Tamil Tamils Hutu Hutus Tutsi Tutsis Hindu Sikh Buddhist Olympic Olympics Celsius "
-    "Fahrenheit Anglo"
-)
+_EXTRA_COUNTRIES = word_list("extra_countries")
+_EXTRA_PLACES = word_list("extra_places")
+_DEMONYMS = word_list("demonyms")
 
 
 @functools.cache
@@ -305,9 +190,9 @@ def demonym_countries() -> dict[str, str]:
 def gazetteer() -> Gazetteer:
     """The tagger's name lists, read once per process from the files the package ships."""
     countries = set(places.load().capitals)
-    countries.update(w.replace("_", " ") for w in _EXTRA_COUNTRIES.split())
+    countries.update(_EXTRA_COUNTRIES)
     known_places = set(places.load().places)
-    known_places.update(w.replace("_", " ") for w in _EXTRA_PLACES.split())
+    known_places.update(_EXTRA_PLACES)
     male, female = _given_names()
     known_places -= NON_ENTITY
     known_places -= male | female
@@ -316,7 +201,7 @@ def gazetteer() -> Gazetteer:
         places=frozenset(known_places),
         male_names=male,
         female_names=female,
-        demonyms=_words(_DEMONYMS),
+        demonyms=frozenset(_DEMONYMS),
         stopwords=_stopwords(),
     )
 
@@ -481,7 +366,7 @@ def _strip_edges(
     while start < end and (
         tokens[start] in NON_ENTITY or (at_sentence_start and tokens[start] in _NUMBER_WORDS)
     ):
-        start += 1  # "August Chicago NAPM", "One U.S. firm"
+        start += 1  # "August Denver PMI", "One U.S. firm"
     if _is_place(" ".join(tokens[start:end]), gaz, memory):
         return start, end, hint, titled  # "San Jose" is no "Jose" from San
     # Organisation-looking runs keep their titles and demonyms ("Russian Foreign Ministry").
@@ -550,7 +435,7 @@ def _type_span(
     if not several and last in memory.surnames:
         return PER
     if several and last in gaz.places and first not in _PLACE_LEADS:
-        return ORG  # a club named after its town: "Dynamo Moscow", "Red Star Belgrade"
+        return ORG  # a club named after its town: "Sporting Riverton", "Real Northfield"
     if not several and len(last) <= 5 and _is_upper_word(last):
         return ORG
     if several and all(w in gaz.demonyms or w in DIRECTIONS for w in words[:-1]):
@@ -561,7 +446,7 @@ def _type_span(
         not several and start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS
         and (start < 2 or tokens[start - 2].lower() not in _HOLDING_WORDS)
     ):
-        return LOC  # "in Tavildara", but not "shares in Yukos"
+        return LOC  # "in Eastmoor", but not "shares in Acme"
     if start > 1 and tokens[start - 1] == "of" and tokens[start - 2].lower() in _PLACE_OWNERS:
         return LOC  # "the city council of Riverton", "the mayor of Northfield"
     if end < len(tokens) and tokens[end] in _PLACE_NOUNS:
@@ -575,24 +460,15 @@ def _type_span(
 
 # First words that make "<word> <town>" a place rather than a club named after it.
 _PLACE_LEADS = DIRECTIONS | LOC_PREFIXES
-_TEAM_NAMES = _words("City Town United Rovers Wanderers Athletic Albion County Villa Rangers")
+_TEAM_NAMES = word_set("team_names")
 # Common nouns that make the name before them a place: "the Old Mill bridge".
-_PLACE_NOUNS = _words(
-    "bridge road street avenue station airport hospital river lake valley park square tunnel "
-    "stadium dam harbour harbor port estate motorway highway railway canal reservoir"
-)
+_PLACE_NOUNS = word_set("place_nouns")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
-_PLACE_PREPOSITIONS = _words("in near outside")
-_PLACE_OWNERS = _words(
-    "city town village county province region capital mayor council residents people citizens "
-    "outskirts suburbs centre center streets"
-)
-_HOLDING_WORDS = _words("shares stake stakes invest invested investment investors interest")
-_NUMBER_WORDS = _words(
-    "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty Hundred Thousand "
-    "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Last Next Half"
-)
+_PLACE_PREPOSITIONS = word_set("place_prepositions")
+_PLACE_OWNERS = word_set("place_owners")
+_HOLDING_WORDS = word_set("holding_words")
+_NUMBER_WORDS = word_set("number_words")
 
 
 def _demonym_like(word: str, gaz: Gazetteer) -> bool:
@@ -748,7 +624,7 @@ def _is_place(name: str, gaz: Gazetteer, memory: DocumentMemory) -> bool:
 def _split_at_places(
     tokens: Sequence[str], start: int, end: int, gaz: Gazetteer, memory: DocumentMemory
 ) -> list[tuple[int, int]]:
-    """Split a place off the front of a longer run: "U.S. Labor Day", "Chicago NAPM".
+    """Split a place off the front of a longer run: "U.S. Labor Day", "Denver PMI".
 
     Runs that name an organisation ("U.S. Labor Department"), a known whole ("New York") or
     a team ("New York Yankees") stay whole.

@@ -1,0 +1,155 @@
+"""Which actors may head a section of the briefing, by an ordered list of named rules.
+
+A reader sees the headings: one wrong heading costs more trust than ten right ones. Detection
+keeps a name it is unsure of (it may still be listed under "Also"), but a heading must be a
+real person, organisation or place, named in full and typed right. Each rule below names one
+way a detected name falls short; the first that applies is recorded on the actor
+(``Actor.not_a_heading``), so a missing heading can be traced to the rule that refused it.
+The rules look only at what the day's articles say about the name, never at a list of
+particular names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from briefing.models import ORGANISATION, PERSON, PLACE
+from briefing.nlp.wordlists import word_set
+
+
+@dataclass
+class Evidence:
+    """What the day's articles say about one actor's name, gathered while counting mentions."""
+
+    name: str
+    kind: str
+    surfaces: set[str] = field(default_factory=set)
+    in_book: bool = False  # the alias book knows it
+    gendered: bool = False  # a title or a given name tells a person's gender
+    titled: bool = False  # a title stood before a mention ("Mr", "President")
+    after_article: int = 0  # mentions right after "the"/"a": "the Magic Roundabout"
+    after_work_noun: int = 0  # mentions right after "film", "album": a work's title
+    in_headline: int = 0  # mentions in all-capital sentences (headlines, datelines)
+    mentions: int = 0
+    known_place: bool = False  # the gazetteer knows it as a country or place
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules need besides the evidence: the day's lower-case words, the language."""
+
+    lower_words: frozenset[str]  # every lower-case token of the day's articles
+    language: str = "english"
+
+
+Rule = Callable[[Evidence, Context], bool]
+
+
+def _words(evidence: Evidence) -> list[str]:
+    return evidence.name.split()
+
+
+def is_outlet(name: str, language: str = "english") -> bool:
+    """A news outlet or wire service: "Reuters", "the Financial Times", "Sky News"."""
+    bare = name[4:] if name.startswith(("the ", "The ")) else name
+    if bare in word_set("news_outlets", language):
+        return True
+    words = bare.split()
+    return len(words) > 1 and words[-1] in word_set("news_outlet_words", language)
+
+
+def _a_work_or_event(evidence: Evidence, context: Context) -> bool:
+    """Films, books, shows and events: named after "film"/"album", or with "The" inside
+    ("Meet The Fockers"), or a "person" always spoken of as "the X"."""
+    words = _words(evidence)
+    if evidence.after_work_noun and evidence.after_work_noun * 2 >= evidence.mentions:
+        return True
+    if any(w in ("The", "A", "An", "the", "a", "an") for w in words[1:]):
+        return True
+    return (evidence.kind == PERSON and not evidence.titled
+            and evidence.after_article * 2 >= evidence.mentions > 0)
+
+
+def _a_news_outlet(evidence: Evidence, context: Context) -> bool:
+    """An outlet is where the story comes from, not whom it is about."""
+    return evidence.kind == ORGANISATION and is_outlet(evidence.name, context.language)
+
+
+def _a_person_not_named_in_full(evidence: Evidence, context: Context) -> bool:
+    """"Scarman": a surname alone, with no first name anywhere in the day's news."""
+    return evidence.kind == PERSON and len(_words(evidence)) < 2 and not evidence.in_book
+
+
+def _a_person_with_no_sign_of_one(evidence: Evidence, context: Context) -> bool:
+    """Two or three capitalised words are not yet a person ("Finding Jesus", "Cotton Iran"):
+    a title, a known given name, the surname used alone, or the alias book must say so."""
+    if evidence.kind != PERSON or evidence.in_book or evidence.titled or evidence.gendered:
+        return False
+    surname = _words(evidence)[-1]
+    return not any(s == surname or s.endswith(f" {surname}") and s != evidence.name
+                   for s in evidence.surfaces)
+
+
+def _a_title_inside_a_name(evidence: Evidence, context: Context) -> bool:
+    """"Carnegie Mellon Professor Raj Reddy": a job title inside means two names run together."""
+    titles = word_set("person_titles", context.language)
+    return evidence.kind == PERSON and any(w in titles for w in _words(evidence)[:-1])
+
+
+def _a_place_the_gazetteer_does_not_know(evidence: Evidence, context: Context) -> bool:
+    """A "place" only a preposition made one ("a stake in Gazprom") is too unsure to head."""
+    return evidence.kind == PLACE and not (evidence.known_place or evidence.in_book)
+
+
+def _a_common_word(evidence: Evidence, context: Context) -> bool:
+    """"Coal", "Auto": one word the day's articles also use in lower case, the fragment of a
+    longer name."""
+    words = _words(evidence)
+    return (len(words) == 1 and not evidence.in_book and not evidence.known_place
+            and words[0][1:].islower() and words[0].lower() in context.lower_words)
+
+
+def _an_acronym_only_in_headlines(evidence: Evidence, context: Context) -> bool:
+    """An all-capital word seen only in all-capital headlines may be any word shouted."""
+    return (evidence.name.isupper() and not evidence.in_book
+            and evidence.in_headline >= evidence.mentions)
+
+
+def _an_abbreviation(evidence: Evidence, context: Context) -> bool:
+    """"Calif.", "Ont.": an abbreviation, most often of a state or province after a comma."""
+    return evidence.name.endswith(".") and len(evidence.name) <= 6 and not evidence.in_book
+
+
+# In order; the first that applies names why an actor may not head a section.
+HEADING_RULES: tuple[tuple[str, Rule], ...] = (
+    ("a work or event", _a_work_or_event),
+    ("a news outlet", _a_news_outlet),
+    ("an abbreviation", _an_abbreviation),
+    ("an acronym only in headlines", _an_acronym_only_in_headlines),
+    ("a person not named in full", _a_person_not_named_in_full),
+    ("a title inside a person's name", _a_title_inside_a_name),
+    ("a person with no sign of one", _a_person_with_no_sign_of_one),
+    ("a place the gazetteer does not know", _a_place_the_gazetteer_does_not_know),
+    ("a common word", _a_common_word),
+)
+
+
+def not_a_heading(evidence: Evidence, context: Context) -> str | None:
+    """The name of the first rule that keeps this actor from heading a section, or None."""
+    for name, rule in HEADING_RULES:
+        if rule(evidence, context):
+            return name
+    return None
+
+
+def refusals(
+    evidence: Mapping[str, Evidence], context: Context
+) -> dict[str, str]:
+    """Actor name -> the rule that refuses it as a heading, for the refused ones only."""
+    found = {}
+    for name, item in evidence.items():
+        reason = not_a_heading(item, context)
+        if reason is not None:
+            found[name] = reason
+    return found
