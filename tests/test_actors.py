@@ -123,9 +123,9 @@ def test_bracketed_acronym_names_the_same_organisation():
 
 def test_portfolio_after_a_title_is_no_actor():
     documents, result = attribute(
-        "Lord Bach, Minister for Defence Procurement, said he was disappointed."
+        "Lord Penrose, Minister for Defence Procurement, said he was disappointed."
     )
-    assert result.points[(documents[0].id, 0)].primary == "Bach"
+    assert result.points[(documents[0].id, 0)].primary == "Penrose"
     assert "Procurement" not in result.actors
 
 
@@ -184,19 +184,19 @@ def test_a_demonym_shared_by_two_countries_names_neither():
 
 
 def test_nationality_noun_is_not_part_of_a_name():
-    _, result = attribute("Dutchman Peter Wessels lost to Daniela Hantuchova.")
-    assert "Peter Wessels" in result.actors
-    assert "Netherlands" not in {a for a in result.actors if "Wessels" in a}
+    _, result = attribute("Dutchman Peter Haverkamp lost to Daniela Korvanova.")
+    assert "Peter Haverkamp" in result.actors
+    assert "Netherlands" not in {a for a in result.actors if "Haverkamp" in a}
 
 
 def test_known_place_keeps_its_given_name_part():
-    tokens = "Thomas Slattery sued Apple in San Jose .".split()
+    tokens = "Thomas Brennock sued Apple in San Jose .".split()
     assert (5, 7, "LOC") in tag_tokens(tokens)
 
 
 def test_regional_nationality_word_is_not_part_of_a_name():
-    _, result = attribute("Californian Thomas Slattery filed the suit.")
-    assert "Thomas Slattery" in result.actors
+    _, result = attribute("Californian Thomas Brennock filed the suit.")
+    assert "Thomas Brennock" in result.actors
 
 
 def test_party_nicknames_name_the_party():
@@ -332,11 +332,11 @@ def test_pronoun_after_a_conjunction_resolves():
 
 def test_one_word_company_is_never_he():
     documents, result = attribute(
-        "Alan Milburn spoke first. The Tories were absent and Yukos was silent. "
+        "Alan Whitcombe spoke first. The Tories were absent and Norvex was silent. "
         "Nobody, he claimed, could picture it."
     )
     (document,) = documents
-    assert primary_of(result, document, "Nobody, he claimed") == "Alan Milburn"
+    assert primary_of(result, document, "Nobody, he claimed") == "Alan Whitcombe"
 
 
 def test_subject_acts_when_nobody_speaks():
@@ -350,20 +350,20 @@ def test_subject_acts_when_nobody_speaks():
 
 def test_a_country_describing_a_company_leaves_the_company_acting():
     documents, result = attribute(
-        "US aircraft firm Boeing has unveiled a new plane. Spain's Ferrovial bought a stake."
+        "US aircraft firm Aerion has unveiled a new plane. Spain's Castrel bought a stake."
     )
     (document,) = documents
-    assert primary_of(result, document, "US aircraft firm") == "Boeing"
+    assert primary_of(result, document, "US aircraft firm") == "Aerion"
     assert "United States" in result.points[(document.id, 0)].others
-    assert primary_of(result, document, "Spain's Ferrovial") == "Ferrovial"
+    assert primary_of(result, document, "Spain's Castrel") == "Castrel"
 
 
 def test_speaker_named_with_the_body_they_lead():
     documents, result = attribute(
-        "“We want to ensure success,” said BPI chairman Peter Jamieson."
+        "“We want to ensure success,” said NMA chairman Peter Lindqvist."
     )
-    assert result.points[(documents[0].id, 0)].primary == "Peter Jamieson"
-    assert "BPI" in result.points[(documents[0].id, 0)].others
+    assert result.points[(documents[0].id, 0)].primary == "Peter Lindqvist"
+    assert "NMA" in result.points[(documents[0].id, 0)].others
 
 
 def test_first_of_two_joined_actors_acts():
@@ -379,8 +379,8 @@ def test_speaker_before_a_bracketed_acronym():
 
 
 def test_one_word_name_never_titled_is_shown_as_an_organisation():
-    _, result = attribute("Shares in Yukos fell. Yukos said it would appeal.")
-    assert result.actors["Yukos"].kind == ORGANISATION
+    _, result = attribute("Shares in Norvex fell. Norvex said it would appeal.")
+    assert result.actors["Norvex"].kind == ORGANISATION
 
 
 def test_nobody_acts_in_a_sentence_without_actors():

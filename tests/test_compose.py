@@ -5,21 +5,21 @@ from briefing.models import ORGANISATION, PERSON, PLACE, Actor, PointActors
 
 ACTORS = {
     "Russia": Actor("Russia", PLACE),
-    "Yukos": Actor("Yukos", ORGANISATION),
+    "Norvex": Actor("Norvex", ORGANISATION),
     "United States": Actor("United States", PLACE),
     "Anna Berg": Actor("Anna Berg", PERSON),
 }
 
 
 def test_who_acts_or_speaks_keeps_the_point():
-    who = PointActors("Anna Berg", ("Yukos",))
+    who = PointActors("Anna Berg", ("Norvex",))
     assert filed_under(who, ACTORS) == who
 
 
 def test_a_point_nobody_acts_in_goes_to_the_first_organisation_or_person_it_names():
-    # "A judge dismissed an attempt by Russian oil giant Yukos to gain protection in the US."
-    who = PointActors(None, ("Russia", "Yukos", "United States"))
-    assert filed_under(who, ACTORS) == PointActors("Yukos", ("Russia", "United States"))
+    # "A judge dismissed an attempt by Russian oil giant Norvex to gain protection in the US."
+    who = PointActors(None, ("Russia", "Norvex", "United States"))
+    assert filed_under(who, ACTORS) == PointActors("Norvex", ("Russia", "United States"))
 
 
 def test_a_point_naming_only_places_goes_to_the_first_place():
