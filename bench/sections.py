@@ -99,6 +99,7 @@ class DayResult:
     name: str
     articles: int
     headings: list[tuple[str, str, int, int]]  # name, kind, stories, points
+    shown: list[tuple[str, list[str]]]  # per heading: its stories' titles and first points
     headings_per_story: list[int]
     stories_shown: int
     stories_listed: int
@@ -116,12 +117,15 @@ def run_day(day: Day) -> tuple[DayResult, Briefing]:
     seconds = time.perf_counter() - started
     html = render(briefing, "bench").html
     headings = []
+    shown_text = []
     under: dict[str, set[str]] = {}
     for section in briefing.sections:
         if section.actor is None:
             continue
         headings.append((section.actor.name, section.actor.kind, len(section.stories),
                          len(section.points)))
+        shown_text.append((section.actor.name, [
+            f"{story.title} | {story.points[0].point.text[:160]}" for story in section.stories]))
         for story in section.stories:
             under.setdefault(story.story, set()).add(section.actor.name)
     shown = {source for s in briefing.sections for story in s.stories for source in story.sources}
@@ -129,7 +133,8 @@ def run_day(day: Day) -> tuple[DayResult, Briefing]:
     listed = {a for i in briefing.left_out for a in stories[i].article_ids}
     uncovered = sum(1 for a in briefing.articles if a.id not in shown and a.id not in listed)
     shown_stories = sum(len(s.stories) for s in briefing.sections)
-    return DayResult(day.name, len(day.articles), headings, [len(v) for v in under.values()],
+    per_story = [len(v) for v in under.values()]
+    return DayResult(day.name, len(day.articles), headings, shown_text, per_story,
                      shown_stories, len(briefing.left_out), uncovered,
                      len(html.encode("utf-8")), seconds), briefing
 
@@ -141,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--show-unlabelled", action="store_true",
                         help="print unlabelled headings as JSON lines to label")
     parser.add_argument("--quiet", action="store_true", help="print the summary only")
+    parser.add_argument("--stories", action="store_true",
+                        help="under each heading, print its stories' titles and first points")
     args = parser.parse_args(argv)
     labels = read_labels(args.labels)
     results = []
@@ -159,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 unlabelled.setdefault((name, kind), result.name)
             if not args.quiet:
                 print(f"  {mark:6} {name} ({kind}): {stories} stories, {points} points")
+            if args.stories:
+                for line in dict(result.shown)[name]:
+                    print(f"           - {line}")
     headings = [(n, k) for r in results for n, k, _, _ in r.headings]
     judged = [labels[h] for h in headings if h in labels]
     accepted = sum(1 for label in judged if label["accept"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from briefing.models import (
@@ -71,8 +71,12 @@ def compose(
     """
     by_id = {article.id: article for article in articles}
     filed = [_filed_story(story, attribution, earlier, shape) for story in stories]
-    mains = {story.id: main_actor(story, items, attribution.actors)
-             for story, items in zip(stories, filed, strict=True)}
+    mains = {
+        story.id: main_actor(story, items, attribution.actors,
+                             {by_id[i].source for i in story.article_ids
+                              if i in by_id and by_id[i].source})
+        for story, items in zip(stories, filed, strict=True)
+    }
     centrality = Counter(name for name in mains.values() if name is not None)
     order = sorted(
         range(len(stories)),
@@ -203,30 +207,46 @@ PRIMARY_WEIGHT = 2.0  # a point in which the actor acts or speaks
 NAMED_WEIGHT = 1.0  # a point that only names the actor
 TITLE_WEIGHT = 1.5  # the headline names it: what the story is about
 TITLE_LEAD_BONUS = 0.5  # the headline names it first
+PLACE_FACTOR = 0.6  # a place is more often where a story happens than who acts in it
 
 
 def main_actor(
-    story: Story, items: Sequence[BriefingPoint], actors: Mapping[str, Actor]
+    story: Story,
+    items: Sequence[BriefingPoint],
+    actors: Mapping[str, Actor],
+    outlets: Collection[str] = (),
 ) -> str | None:
     """The actor a story is most about: whom its points are filed under, and its headline names.
 
-    Each point adds PRIMARY_WEIGHT to the actor filed for it and NAMED_WEIGHT to
-    every other it names; an actor the headline names gains TITLE_WEIGHT, the first
-    one named TITLE_LEAD_BONUS more. Ties go to people and organisations over places,
-    then to the actor the day's articles name most. None when no point names anyone.
+    Only an actor that may head a section counts (``Actor.not_a_heading`` is None), and
+    never the outlet the story came from (`outlets`: its articles' sources). Each point
+    adds PRIMARY_WEIGHT to the actor filed for it and NAMED_WEIGHT to every other it
+    names; an actor the headline names gains TITLE_WEIGHT, the first one named
+    TITLE_LEAD_BONUS more; a place's score counts PLACE_FACTOR. Ties go to people and
+    organisations over places, then to the
+    actor the day's articles name most. None when no such actor is named.
     """
+    def may_head(name: str | None) -> bool:
+        actor = actors.get(name or "")
+        return actor is not None and actor.not_a_heading is None and not any(
+            name == outlet or outlet.startswith(f"{name} ") for outlet in outlets)
+
     score: Counter[str] = Counter()
     for item in items:
-        if item.primary is not None:
-            score[item.primary] += PRIMARY_WEIGHT
+        if may_head(item.primary):
+            score[item.primary or ""] += PRIMARY_WEIGHT
         for name in item.others:
-            score[name] += NAMED_WEIGHT
+            if may_head(name):
+                score[name] += NAMED_WEIGHT
     if not score:
         return None
     ranks = {name: _title_rank(story.title, actors[name]) for name in score if name in actors}
     placed = sorted((rank, name) for name, rank in ranks.items() if rank is not None)
     for n, (_, name) in enumerate(placed):
         score[name] += TITLE_WEIGHT + (TITLE_LEAD_BONUS if n == 0 else 0.0)
+    for name in score:
+        if actors[name].kind == PLACE:
+            score[name] *= PLACE_FACTOR
 
     def key(name: str) -> tuple[float, bool, int, str]:
         actor = actors.get(name)

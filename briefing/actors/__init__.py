@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from briefing.actors import tagger as ner
+from briefing.actors.headings import Context, Evidence, refusals, settled_kind
 from briefing.actors.tagger import tag_tokens
 from briefing.models import (
     ORGANISATION,
@@ -180,6 +181,7 @@ class NamedSentence(NamedTuple):
     tokens: list[str]
     paragraph: int
     mentions: list[Mention]
+    headline: bool = False  # all in capitals: a headline or a dateline
 
 
 Reading = tuple[NamedSentence, ...]  # one document's sentences, in order
@@ -255,7 +257,7 @@ def read_names(
     return tuple(
         NamedSentence(
             tokens, sentence.paragraph,
-            _sentence_mentions(i, tokens, sentence_spans, reader, headline),
+            _sentence_mentions(i, tokens, sentence_spans, reader, headline), headline,
         )
         for i, (sentence, tokens, sentence_spans, headline) in enumerate(
             zip(document.sentences, tagging.tokens, tagging.spans, tagging.headlines,
@@ -823,6 +825,54 @@ def _actor_kind(name: str, votes: Counter[str], book: AliasBook) -> str:
     return book.kind_of(name) or votes.most_common(1)[0][0]
 
 
+_ARTICLES = frozenset(("the", "The", "a", "A", "an", "An"))
+
+
+def _gather(
+    sentence: NamedSentence, doc_names: Mapping[str, tuple[str, str]],
+    evidence: dict[str, Evidence],
+) -> None:
+    """Add what one sentence says about the names in it to their evidence."""
+    tokens = sentence.tokens
+    works = word_set("work_nouns")
+    companies = word_set("company_nouns")
+    for mention in sentence.mentions:
+        canonical, kind = doc_names[mention.surface]
+        item = evidence.get(canonical)
+        if item is None:
+            item = evidence[canonical] = Evidence(canonical, kind)
+        item.mentions += 1
+        before = tokens[mention.start - 1] if mention.start else ""
+        if before in _QUOTE_MARKS or before == "‘":
+            before = tokens[mention.start - 2] if mention.start > 1 else ""
+        item.titled = item.titled or before in ner.PERSON_TITLES
+        item.after_article += before in _ARTICLES
+        item.after_work_noun += before.lower() in works
+        item.after_company_noun += before in companies
+        item.in_headline += sentence.headline
+
+
+def _refused_headings(
+    evidence: dict[str, Evidence],
+    kinds: Mapping[str, str],
+    seen: Mapping[str, set[str]],
+    genders: Mapping[str, str | None],
+    book: AliasBook,
+    lower_words: set[str],
+) -> dict[str, str]:
+    """Which actors may not head a section, and the rule that says why (see ``headings``)."""
+    gaz = ner.gazetteer()
+    for name, item in evidence.items():
+        item.kind = kinds[name]
+        item.surfaces = seen[name]
+        item.in_book = name in book.actors or name in book.stands_for.values()
+        item.gendered = genders.get(name) is not None
+        item.known_place = name in gaz.countries or name in gaz.places
+        item.first_word_common = name.split(" ", 1)[0].lower() in lower_words
+        item.kind = settled_kind(item)
+    return refusals(evidence, Context(frozenset(lower_words)))
+
+
 def find_actors(
     documents: Sequence[Document],
     points: Sequence[KeyPoint],
@@ -852,19 +902,32 @@ def find_actors(
     counts: Counter[str] = Counter()
     votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
     seen: dict[str, set[str]] = {}
+    evidence: dict[str, Evidence] = {}
     for sentences, doc_names in zip(read, names, strict=True):
         for sentence in sentences:
+            if sentence.mentions:
+                _gather(sentence, doc_names, evidence)
             for mention in sentence.mentions:
                 canonical, kind = doc_names[mention.surface]
                 counts[canonical] += 1
                 votes[canonical][kind] += 1
                 seen.setdefault(canonical, set()).add(mention.surface)
+    kinds = {name: _actor_kind(name, votes[name], book) for name in counts}
+    # Which names' first words the day's articles also use in lower case ("coal", "finding").
+    single = {name.split(" ", 1)[0].lower() for name in counts}
+    lower_words: set[str] = set()
+    for sentences in read:
+        for sentence in sentences:
+            lower_words.update(single.intersection(sentence.tokens))
+    refused = _refused_headings(evidence, kinds, seen, genders, book, lower_words)
+    kinds.update((name, item.kind) for name, item in evidence.items())
     actors = {
         name: Actor(
             name=name,
-            kind=_actor_kind(name, votes[name], book),
+            kind=kinds[name],
             aliases=tuple(sorted(seen[name] - {name})),
             mentions=counts[name],
+            not_a_heading=refused.get(name),
         )
         for name in counts
     }

@@ -33,6 +33,8 @@ class Evidence:
     in_headline: int = 0  # mentions in all-capital sentences (headlines, datelines)
     mentions: int = 0
     known_place: bool = False  # the gazetteer knows it as a country or place
+    after_company_noun: int = 0  # mentions right after "firm", "group": "oil firm Yukos"
+    first_word_common: bool = False  # its first word is also used in lower case that day
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,26 @@ def _words(evidence: Evidence) -> list[str]:
 
 
 def is_outlet(name: str, language: str = "english") -> bool:
-    """A news outlet or wire service: "Reuters", "the Financial Times", "Sky News"."""
+    """A news outlet or wire service, or a name it leads: "Reuters", "the Financial Times",
+    "Sky News", "CNN Student News"."""
     bare = name[4:] if name.startswith(("the ", "The ")) else name
-    if bare in word_set("news_outlets", language):
-        return True
+    outlets = word_set("news_outlets", language)
     words = bare.split()
+    if any(" ".join(words[:n]) in outlets for n in range(1, len(words) + 1)):
+        return True
     return len(words) > 1 and words[-1] in word_set("news_outlet_words", language)
+
+
+def settled_kind(evidence: Evidence) -> str:
+    """The kind the evidence supports: a "place" or "person" the articles keep describing as a
+    company ("conglomerate Reliance"), and the gazetteer and given names do not claim, is an
+    organisation."""
+    if (
+        evidence.kind != ORGANISATION and evidence.after_company_noun
+        and not evidence.known_place and not evidence.in_book and not evidence.gendered
+    ):
+        return ORGANISATION
+    return evidence.kind
 
 
 def _a_work_or_event(evidence: Evidence, context: Context) -> bool:
@@ -86,6 +102,8 @@ def _a_person_with_no_sign_of_one(evidence: Evidence, context: Context) -> bool:
     a title, a known given name, the surname used alone, or the alias book must say so."""
     if evidence.kind != PERSON or evidence.in_book or evidence.titled or evidence.gendered:
         return False
+    if evidence.first_word_common:
+        return True  # "Finding Jesus": a common word opens it, and no given name
     surname = _words(evidence)[-1]
     return not any(s == surname or s.endswith(f" {surname}") and s != evidence.name
                    for s in evidence.surfaces)

@@ -278,6 +278,7 @@ def to_json(briefing: Briefing) -> dict[str, Any]:
                 "kind": actor.kind,
                 "aliases": list(actor.aliases),
                 "mentions": actor.mentions,
+                "not_a_heading": actor.not_a_heading,
                 "points": involvement.get(actor.name, []),
             }
             for actor in actors
