@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from briefing.actors import tagger as ner
-from briefing.actors.headings import Context, Evidence, refusals, settled_kind
+from briefing.actors.headings import Context, Evidence, is_outlet, refusals, settled_kind
 from briefing.actors.tagger import tag_tokens
 from briefing.models import (
     ORGANISATION,
@@ -574,6 +574,12 @@ def _quote_subject(sentence: NamedSentence, quoted: Sequence[bool], after: int) 
     return None
 
 
+def _reports(ref: _Ref) -> bool:
+    """The speaker found is a news outlet ("the Financial Times has reported", "according to
+    Reuters"): the source of the point, not whom it is about, so the other rules decide."""
+    return ref.mention is not None and is_outlet(ref.mention.surface)
+
+
 def _speaker(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
     """Who speaks in a sentence, by the patterns of reported speech outside quotation marks."""
     tokens = sentence.tokens
@@ -584,10 +590,10 @@ def _speaker(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
     ]
     for verb in verbs:
         ref = _speaker_left(sentence, quoted, verb) or _speaker_right(sentence, quoted, verb)
-        if ref:
+        if ref and not _reports(ref):
             return ref
     ref = _according_to(sentence, quoted)
-    if ref:
+    if ref and not _reports(ref):
         return ref
     for verb in verbs:
         if verb + 1 < len(tokens) and tokens[verb + 1] in (":", ",", "“", _STRAIGHT):
@@ -849,6 +855,7 @@ def _gather(
         item.after_article += before in _ARTICLES
         item.after_work_noun += before.lower() in works
         item.after_company_noun += before in companies
+        item.tagged_person += mention.kind == PERSON
         item.in_headline += sentence.headline
 
 

@@ -35,6 +35,7 @@ class Evidence:
     known_place: bool = False  # the gazetteer knows it as a country or place
     after_company_noun: int = 0  # mentions right after "firm", "group": "oil firm Yukos"
     first_word_common: bool = False  # its first word is also used in lower case that day
+    tagged_person: int = 0  # mentions the tagger read as a person's name
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,22 @@ def _a_news_outlet(evidence: Evidence, context: Context) -> bool:
 
 
 def _a_person_not_named_in_full(evidence: Evidence, context: Context) -> bool:
-    """"Scarman": a surname alone, with no first name anywhere in the day's news."""
-    return evidence.kind == PERSON and len(_words(evidence)) < 2 and not evidence.in_book
+    """"Scarman": a surname alone, with no first name anywhere in the day's news. A one-word
+    name read as a person's but never given a gender is kept as an organisation, but
+    unless the articles call it a company ("oil firm X") it may be a surname still."""
+    if len(_words(evidence)) > 1 or evidence.in_book:
+        return False
+    if evidence.kind == PERSON:
+        return True
+    return (evidence.kind == ORGANISATION and not evidence.name.isupper()
+            and not evidence.after_company_noun
+            and evidence.tagged_person * 2 > evidence.mentions)
+
+
+def _a_vessel(evidence: Evidence, context: Context) -> bool:
+    """"USS Enterprise", "HMS Victory": a ship's prefix makes the name a vessel, not an actor."""
+    words = _words(evidence)
+    return len(words) > 1 and words[0] in word_set("vessel_prefixes", context.language)
 
 
 def _a_person_with_no_sign_of_one(evidence: Evidence, context: Context) -> bool:
@@ -143,6 +158,7 @@ def _an_abbreviation(evidence: Evidence, context: Context) -> bool:
 HEADING_RULES: tuple[tuple[str, Rule], ...] = (
     ("a work or event", _a_work_or_event),
     ("a news outlet", _a_news_outlet),
+    ("a vessel", _a_vessel),
     ("an abbreviation", _an_abbreviation),
     ("an acronym only in headlines", _an_acronym_only_in_headlines),
     ("a person not named in full", _a_person_not_named_in_full),

@@ -424,6 +424,10 @@ def _type_span(
         return _team_or_place(tokens, start, end)
     if last in ORG_SUFFIXES or (several and first in ORG_PREFIXES):
         return ORG
+    if several and _place_kind(first, gaz) and _common_nouns(words[1:], memory):
+        return ORG  # "UK Coal", "Nanjing Auto"
+    if not several and _abbreviated_region(tokens, start, end, gaz):
+        return NOT_ENTITY  # "Springfield, Ill.": a state or province, abbreviated
     if several and last.endswith("s") and _is_place(" ".join(words[:-1]), gaz, memory):
         return ORG  # "Chicago Cubs"
     if last in LOC_SUFFIXES or (several and first in LOC_PREFIXES):
@@ -456,6 +460,16 @@ def _type_span(
     if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
         return PER
     return None
+
+
+def _abbreviated_region(tokens: Sequence[str], start: int, end: int, gaz: Gazetteer) -> bool:
+    """A short word after "<Town>," and before a full stop: an abbreviated state or province."""
+    word = tokens[start]
+    return (
+        start >= 2 and tokens[start - 1] == "," and tokens[start - 2][:1].isupper()
+        and end < len(tokens) and tokens[end] == "." and len(word) <= 5
+        and not _place_kind(word, gaz) and not gaz.given(word)
+    )
 
 
 # First words that make "<word> <town>" a place rather than a club named after it.
@@ -569,6 +583,9 @@ def _type_run(
     typed: list[_Typed] = []
     # A one-word run has nothing to split off; most runs are one word, so skip the call.
     parts = (
+        [piece for part in _split_at_titles(tokens, run_start, run_end)
+         for piece in _split_at_places(tokens, *part, gaz, memory)]
+        if run_end - run_start > 2 else
         _split_at_places(tokens, run_start, run_end, gaz, memory)
         if run_end - run_start > 1 else ((run_start, run_end),)
     )
@@ -648,8 +665,33 @@ def _split_at_places(
             continue
         if len(rest) == 1 and rest[0].endswith("s") and rest[0][1:].islower():
             return [(start, end)]  # a team: "Chicago Cubs"
+        if _common_nouns(rest, memory):
+            return [(start, end)]  # a company named after its country: "UK Coal", "Air Asia"
         return [(start, start + length), *_split_at_places(tokens, start + length, end, gaz,
                                                            memory)]
+    return [(start, end)]
+
+
+def _common_nouns(words: Sequence[str], memory: DocumentMemory) -> bool:
+    """Capitalised words the document also writes in lower case ("Coal" and "coal"): after a
+    place they make one organisation's name, not a place and a fragment."""
+    return all(
+        w[1:].islower() and w.lower() in memory.body_words and w not in memory.types
+        for w in words
+    )
+
+
+def _split_at_titles(tokens: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
+    """Split a run at a person's title inside it: "Carnegie Mellon Professor Raj Reddy" is a
+    university and a professor. A run of titles, demonyms or places before the title
+    ("Israeli Prime Minister ...") is the title's own description and stays."""
+    gaz = gazetteer()
+    for k in range(start + 1, end - 1):
+        if tokens[k] in STRONG_PERSON_TITLES and tokens[k + 1][:1].isupper() and any(
+            w not in PERSON_TITLES and w not in gaz.demonyms and not _place_kind(w, gaz)
+            for w in tokens[start:k]
+        ):
+            return [(start, k), (k, end)]
     return [(start, end)]
 
 
