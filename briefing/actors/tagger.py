@@ -202,6 +202,7 @@ def gazetteer() -> Gazetteer:
         male_names=male,
         female_names=female,
         demonyms=frozenset(_DEMONYMS),
+        organisations=word_set("news_outlets"),
         stopwords=_stopwords(),
     )
 
@@ -252,6 +253,7 @@ class DocumentMemory:
 
     types: dict[str, str] = field(default_factory=dict)
     surnames: set[str] = field(default_factory=set)
+    first_names: set[str] = field(default_factory=set)  # first words of people's full names
     # Words used past a sentence's start; a lower-case one there is a common word.
     body_words: set[str] = field(default_factory=set)
     word_kinds: dict[str, str] = field(default_factory=dict)  # word of a typed name -> its type
@@ -374,6 +376,11 @@ def _strip_edges(
         return start, end, hint, titled
     if start < end and tokens[start] in ORG_PREFIXES and end - start > 1:
         return start, end, hint, titled
+    if (
+        at_sentence_start and end - start > 2 and _demonym_like(tokens[start + 1], gaz)
+        and (gaz.given(tokens[start + 2]) or tokens[start + 2] in PERSON_TITLES)
+    ):
+        start += 1  # "Controversial Australian Anthony Hill": an adjective opens the sentence
     # Leading place/demonym + title ("US National Security Adviser Jake Sullivan").
     k = start
     while k < end and (tokens[k] in gaz.demonyms or _place_kind(tokens[k], gaz)):
@@ -416,14 +423,20 @@ def _type_span(
         return NOT_ENTITY
     if name in gaz.countries:
         return LOC
+    if start > 0 and (tokens[start - 1] in _COMPANY_NOUNS or tokens[start - 1].endswith("maker")):
+        return ORG  # "tyre maker Pirelli", "oil firm Yukos", "club Chelsea"
     if name in memory.types:
+        if name in gaz.places and _team_or_place(tokens, start, end) == ORG:
+            return ORG  # a town named in a score line is its club, whatever it was before
         return memory.types[name]
     if name in gaz.organisations:
         return ORG
     if name in gaz.places:
         return _team_or_place(tokens, start, end)
-    if last in ORG_SUFFIXES or (several and first in ORG_PREFIXES):
-        return ORG
+    if last in ORG_SUFFIXES or (several and first in ORG_PREFIXES) or "&" in words:
+        return ORG  # "& " joins partners' names: "Marks & Spencer"
+    if last.endswith("shire") and last[:1].isupper():
+        return _team_or_place(tokens, start, end)  # an English county, or its team
     if several and _place_kind(first, gaz) and _common_nouns(words[1:], memory):
         return ORG  # "UK Coal", "Nanjing Auto"
     if not several and _abbreviated_region(tokens, start, end, gaz):
@@ -436,8 +449,8 @@ def _type_span(
         return hint
     if several and (gaz.given(first) or _INITIAL.match(first)):
         return PER
-    if not several and last in memory.surnames:
-        return PER
+    if not several and (last in memory.surnames or last in memory.first_names):
+        return PER  # "Khan" or "Jansher" after "Jansher Khan"
     if several and last in gaz.places and first not in _PLACE_LEADS:
         return ORG  # a club named after its town: "Sporting Riverton", "Real Northfield"
     if not several and len(last) <= 5 and _is_upper_word(last):
@@ -457,7 +470,10 @@ def _type_span(
         return LOC  # "the Old Mill bridge", "Kings Cross station": a named place
     if several and last in _TEAM_NAMES:
         return ORG  # "Harbour City won": a club, not a person
-    if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
+    if (
+        len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words)
+        and first.lower() not in gaz.stopwords  # "All Blacks" is no person
+    ):
         return PER
     return None
 
@@ -482,6 +498,8 @@ _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _PLACE_PREPOSITIONS = word_set("place_prepositions")
 _PLACE_OWNERS = word_set("place_owners")
 _HOLDING_WORDS = word_set("holding_words")
+_COMPANY_NOUNS = word_set("company_nouns")
+_CURRENCY_SIGNS = frozenset("$€£¥")
 _NUMBER_WORDS = word_set("number_words")
 
 
@@ -534,7 +552,8 @@ def _not_an_entity(
         return True  # "South African", "Struggling Japanese": an adjective phrase, not a name
     if start > 0 and tokens[start - 1] in _POSSESSIVE_DETERMINERS and name not in gaz.countries:
         return True  # "our Allies", "his Government": a common noun given a capital
-    return last in EVENT_SUFFIXES or not any(map(str.isalpha, name))
+    return (last in EVENT_SUFFIXES or not any(map(str.isalpha, name))
+            or not _CURRENCY_SIGNS.isdisjoint(name))  # "C$", "HK$": money, not a name
 
 
 def _followed_by_number(tokens: Sequence[str], end: int) -> bool:
@@ -766,6 +785,7 @@ def _learn(tokens: Sequence[str], spans: Sequence[Span], memory: DocumentMemory)
                 taught.add(surname)
             memory.surnames.add(surname)
             memory.remember(surname, PER)
+            memory.first_names.add(tokens[start])
     return taught
 
 
