@@ -81,14 +81,18 @@ def _rows(path: Path) -> list[dict]:
             if row.get("title")]
 
 
-def read_labels(path: Path) -> dict[tuple[str, str], dict]:
-    """(heading, kind) -> {"accept": bool, "why": str}."""
+def read_labels(path: Path) -> dict[tuple[str, str, str], dict]:
+    """(day, heading, kind) -> the label row: {"accept": bool, "why": str, ...}.
+
+    A heading is judged with the stories under it that day: "Russia" is right over a
+    story about Russia and wrong over one about a Russian company.
+    """
     labels = {}
     if path.exists():
         for line in path.read_text("utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                labels[(row["heading"], row["kind"])] = row
+                labels[(row["day"], row["heading"], row["kind"])] = row
     return labels
 
 
@@ -151,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     labels = read_labels(args.labels)
     results = []
-    unlabelled: dict[tuple[str, str], str] = {}
+    unlabelled: dict[tuple[str, str, str], list[str]] = {}
     for day in bench_days(args.days):
         result, _ = run_day(day)
         results.append(result)
@@ -160,16 +164,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"shown, {result.stories_listed} listed under 'Also today', "
                   f"{result.uncovered} uncovered, HTML {result.html_bytes / 1000:.1f} KB")
         for name, kind, stories, points in result.headings:
-            label = labels.get((name, kind))
+            label = labels.get((result.name, name, kind))
             mark = "?" if label is None else ("ok" if label["accept"] else "REJECT")
             if label is None:
-                unlabelled.setdefault((name, kind), result.name)
+                unlabelled[(result.name, name, kind)] = dict(result.shown)[name]
             if not args.quiet:
                 print(f"  {mark:6} {name} ({kind}): {stories} stories, {points} points")
             if args.stories:
                 for line in dict(result.shown)[name]:
                     print(f"           - {line}")
-    headings = [(n, k) for r in results for n, k, _, _ in r.headings]
+    headings = [(r.name, n, k) for r in results for n, k, _, _ in r.headings]
     judged = [labels[h] for h in headings if h in labels]
     accepted = sum(1 for label in judged if label["accept"])
     per_story = [n for r in results for n in r.headings_per_story]
@@ -189,9 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  largest HTML {max(r.html_bytes for r in results) / 1000:.1f} KB; "
           f"build time {sum(r.seconds for r in results):.1f} s")
     if args.show_unlabelled:
-        for (name, kind), day in unlabelled.items():
-            print(json.dumps({"heading": name, "kind": kind, "accept": None, "why": "",
-                              "day": day}, ensure_ascii=False))
+        for (day, name, kind), stories in unlabelled.items():
+            print(json.dumps({"day": day, "heading": name, "kind": kind, "accept": None,
+                              "why": "", "stories": stories}, ensure_ascii=False))
     return 0
 
 

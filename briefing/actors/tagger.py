@@ -701,8 +701,9 @@ def _common_nouns(words: Sequence[str], memory: DocumentMemory) -> bool:
 
 
 def _split_at_titles(tokens: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
-    """Split a run at a person's title inside it: "Carnegie Mellon Professor Raj Reddy" is a
-    university and a professor. A run of titles, demonyms or places before the title
+    """Split a run at a person's title inside it, or at a given name after an acronym:
+    "Carnegie Mellon Professor Raj Reddy" is a university and a professor, "EADS Philippe
+    Camus" a company and its chief. A run of titles, demonyms or places before the title
     ("Israeli Prime Minister ...") is the title's own description and stays."""
     gaz = gazetteer()
     for k in range(start + 1, end - 1):
@@ -711,6 +712,8 @@ def _split_at_titles(tokens: Sequence[str], start: int, end: int) -> list[tuple[
             for w in tokens[start:k]
         ):
             return [(start, k), (k, end)]
+        if _is_upper_word(tokens[k - 1]) and gaz.given(tokens[k]) and tokens[k + 1][1:].islower():
+            return [(start, k), (k, end)]  # "EADS Philippe Camus": a company, then its man
     return [(start, end)]
 
 
