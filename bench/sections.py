@@ -81,18 +81,19 @@ def _rows(path: Path) -> list[dict]:
             if row.get("title")]
 
 
-def read_labels(path: Path) -> dict[tuple[str, str, str], dict]:
-    """(day, heading, kind) -> the label row: {"accept": bool, "why": str, ...}.
+def read_labels(path: Path) -> dict[tuple[str, str, str, tuple[str, ...]], dict]:
+    """(day, heading, kind, story headlines) -> the label row: {"accept": bool, "why": str}.
 
     A heading is judged with the stories under it that day: "Russia" is right over a
-    story about Russia and wrong over one about a Russian company.
+    story about Russia and wrong over one about a Russian company. When the code files
+    other stories under it, the old judgement no longer applies and it is unlabelled.
     """
     labels = {}
     if path.exists():
         for line in path.read_text("utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                labels[(row["day"], row["heading"], row["kind"])] = row
+                labels[(row["day"], row["heading"], row["kind"], tuple(row["stories"]))] = row
     return labels
 
 
@@ -143,6 +144,11 @@ def run_day(day: Day) -> tuple[DayResult, Briefing]:
                      len(html.encode("utf-8")), seconds), briefing
 
 
+def _label_key(result: DayResult, name: str, kind: str) -> tuple[str, str, str, tuple[str, ...]]:
+    titles = tuple(line.split(" | ", 1)[0] for line in dict(result.shown)[name])
+    return result.name, name, kind, titles
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=LABELS)
@@ -164,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"shown, {result.stories_listed} listed under 'Also today', "
                   f"{result.uncovered} uncovered, HTML {result.html_bytes / 1000:.1f} KB")
         for name, kind, stories, points in result.headings:
-            label = labels.get((result.name, name, kind))
+            label = labels.get(_label_key(result, name, kind))
             mark = "?" if label is None else ("ok" if label["accept"] else "REJECT")
             if label is None:
                 unlabelled[(result.name, name, kind)] = dict(result.shown)[name]
@@ -173,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.stories:
                 for line in dict(result.shown)[name]:
                     print(f"           - {line}")
-    headings = [(r.name, n, k) for r in results for n, k, _, _ in r.headings]
+    headings = [_label_key(r, n, k) for r in results for n, k, _, _ in r.headings]
     judged = [labels[h] for h in headings if h in labels]
     accepted = sum(1 for label in judged if label["accept"])
     per_story = [n for r in results for n in r.headings_per_story]

@@ -191,11 +191,15 @@ _WORD = re.compile(r"[\w'’.-]+")
 
 
 def _title_rank(title: str, actor: Actor) -> int | None:
-    """Where in the headline an actor is named (by its name or a spelling seen), or None."""
-    words = _WORD.findall(title)
+    """Where in the headline an actor is named (by its name or a spelling seen), or None.
+
+    Case is ignored: some feeds give headlines made from a URL's slug ("Stern isis
+    killings").
+    """
+    words = [w.lower() for w in _WORD.findall(title)]
     found = None
     for spelling in (actor.name, *actor.aliases):
-        parts = spelling.split()
+        parts = spelling.lower().split()
         for i in range(len(words) - len(parts) + 1):
             if words[i : i + len(parts)] == parts:
                 found = i if found is None else min(found, i)
@@ -204,10 +208,11 @@ def _title_rank(title: str, actor: Actor) -> int | None:
 
 
 PRIMARY_WEIGHT = 2.0  # a point in which the actor acts or speaks
+LEAD_WEIGHT = 1.5  # ... the story's first point: news puts who acted in the lead
 NAMED_WEIGHT = 1.0  # a point that only names the actor
 TITLE_WEIGHT = 1.5  # the headline names it: what the story is about
 TITLE_LEAD_BONUS = 0.5  # the headline names it first
-PLACE_FACTOR = 0.6  # a place is more often where a story happens than who acts in it
+PLACE_FACTOR = 0.5  # a place is more often where a story happens than who acts in it
 
 
 def main_actor(
@@ -218,13 +223,14 @@ def main_actor(
 ) -> str | None:
     """The actor a story is most about: whom its points are filed under, and its headline names.
 
-    Only an actor that may head a section counts (``Actor.not_a_heading`` is None), and
-    never the outlet the story came from (`outlets`: its articles' sources). Each point
-    adds PRIMARY_WEIGHT to the actor filed for it and NAMED_WEIGHT to every other it
-    names; an actor the headline names gains TITLE_WEIGHT, the first one named
+    Only an actor that may head a section counts (``Actor.not_a_heading`` is None), never
+    the outlet the story came from (`outlets`: its articles' sources), and only one that
+    acts in some point or that the headline names. Each point adds PRIMARY_WEIGHT to the
+    actor filed for it (LEAD_WEIGHT more in the first point) and NAMED_WEIGHT to every
+    other it names; an actor the headline names gains TITLE_WEIGHT, the first one named
     TITLE_LEAD_BONUS more; a place's score counts PLACE_FACTOR. Ties go to people and
-    organisations over places, then to the
-    actor the day's articles name most. None when no such actor is named.
+    organisations over places, then to the actor the day's articles name most. None when
+    no such actor is named.
     """
     def may_head(name: str | None) -> bool:
         actor = actors.get(name or "")
@@ -232,21 +238,25 @@ def main_actor(
             name == outlet or outlet.startswith(f"{name} ") for outlet in outlets)
 
     score: Counter[str] = Counter()
-    for item in items:
+    acting: set[str] = set()  # filed as the primary of some point
+    for position, item in enumerate(items):
         if may_head(item.primary):
-            score[item.primary or ""] += PRIMARY_WEIGHT
+            score[item.primary or ""] += PRIMARY_WEIGHT + (LEAD_WEIGHT if position == 0 else 0.0)
+            acting.add(item.primary or "")
         for name in item.others:
             if may_head(name):
                 score[name] += NAMED_WEIGHT
-    if not score:
-        return None
-    ranks = {name: _title_rank(story.title, actors[name]) for name in score if name in actors}
+    ranks = {name: _title_rank(story.title, actors[name]) for name in score}
     placed = sorted((rank, name) for name, rank in ranks.items() if rank is not None)
     for n, (_, name) in enumerate(placed):
         score[name] += TITLE_WEIGHT + (TITLE_LEAD_BONUS if n == 0 else 0.0)
-    for name in score:
-        if actors[name].kind == PLACE:
+    for name in list(score):
+        if name not in acting and ranks[name] is None:
+            del score[name]  # only named in passing: where it happened, not who acted
+        elif actors[name].kind == PLACE:
             score[name] *= PLACE_FACTOR
+    if not score:
+        return None
 
     def key(name: str) -> tuple[float, bool, int, str]:
         actor = actors.get(name)
