@@ -187,7 +187,7 @@ def _section_story(story: Story, items: Sequence[BriefingPoint], main: str | Non
     return SectionStory(story.id, story.title, tuple(items), tuple(others), story.article_ids)
 
 
-_WORD = re.compile(r"[\w'’.-]+")
+_WORD = re.compile(r"[\w.-]+(?:['’](?!s\b)\w+)*")  # a possessive 's is no part of the name
 
 
 def _title_rank(title: str, actor: Actor) -> int | None:

@@ -603,9 +603,21 @@ def _speaker(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
     return None
 
 
+DATELINE_REACH = 8  # tokens a dateline may take: "Lagos, Nigeria (CNN)"
+
+
+def _after_dateline(tokens: Sequence[str]) -> int:
+    """Where the sentence proper starts after a dateline: places, then an outlet in brackets."""
+    for i in range(1, min(DATELINE_REACH, len(tokens) - 1)):
+        if tokens[i] == ")" and tokens[i - 2] == "(" and is_outlet(tokens[i - 1]):
+            return i + 1
+    return 0
+
+
 def _clause_start(tokens: Sequence[str], quoted: Sequence[bool]) -> int:
-    """Skip leading adverbial clauses ("Earlier on Saturday, before talking to X, ...")."""
-    start = 0
+    """Skip a dateline ("London (CNN)") and leading adverbial clauses ("Earlier on Saturday,
+    before talking to X, ...")."""
+    start = _after_dateline(tokens)
     for _ in range(3):
         while start < len(tokens) and tokens[start].lower() in _CONJUNCTIONS:
             start += 1  # "And he ...", "But Mr Blair ..."
@@ -856,6 +868,7 @@ def _gather(
         item.after_work_noun += before.lower() in works
         item.after_company_noun += before in companies
         item.tagged_person += mention.kind == PERSON
+        item.in_score_line += ner.score_line(tokens, mention.start, mention.end)
         item.in_headline += sentence.headline
 
 
@@ -875,6 +888,7 @@ def _refused_headings(
         item.in_book = name in book.actors or name in book.stands_for.values()
         item.gendered = genders.get(name) is not None
         item.known_place = name in gaz.countries or name in gaz.places
+        item.country = name in gaz.countries or book.kind_of(name) == PLACE
         item.first_word_common = name.split(" ", 1)[0].lower() in lower_words
         item.kind = settled_kind(item)
     return refusals(evidence, Context(frozenset(lower_words)))

@@ -36,6 +36,8 @@ class Evidence:
     after_company_noun: int = 0  # mentions right after "firm", "group": "oil firm Yukos"
     first_word_common: bool = False  # its first word is also used in lower case that day
     tagged_person: int = 0  # mentions the tagger read as a person's name
+    in_score_line: int = 0  # mentions next to a score or "beat"/"against": a sports side
+    country: bool = False  # the gazetteer knows it as a country
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,14 @@ def is_outlet(name: str, language: str = "english") -> bool:
 def settled_kind(evidence: Evidence) -> str:
     """The kind the evidence supports: a "place" or "person" the articles keep describing as a
     company ("conglomerate Reliance"), and the gazetteer and given names do not claim, is an
-    organisation."""
+    organisation; so is a town named in a score line (its club)."""
     if (
         evidence.kind != ORGANISATION and evidence.after_company_noun
         and not evidence.known_place and not evidence.in_book and not evidence.gendered
     ):
         return ORGANISATION
+    if evidence.kind == PLACE and evidence.in_score_line and not evidence.country:
+        return ORGANISATION  # "Liverpool 2-0": the club; a country's side stays the country
     return evidence.kind
 
 

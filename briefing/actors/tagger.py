@@ -567,6 +567,14 @@ def _team_context(tokens: Sequence[str], start: int, end: int) -> bool:
     return before in _TEAM_CUES or after in _TEAM_CUES
 
 
+def score_line(tokens: Sequence[str], start: int, end: int) -> bool:
+    """A name right before a score ("Eastport 5-4", "Leeds 2 Everton 1"): surely a sports side."""
+    return end + 1 < len(tokens) and (
+        bool(_SCORE.fullmatch(tokens[end]))
+        or (tokens[end].isdigit() and len(tokens[end]) == 1 and tokens[end + 1][:1].isupper())
+    )
+
+
 def _team_or_place(tokens: Sequence[str], start: int, end: int) -> str:
     """A city named in a score line or after 'beat' is its sports club (CoNLL ORG)."""
     if _followed_by_number(tokens, end) or _team_context(tokens, start, end):
