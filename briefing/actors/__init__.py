@@ -500,14 +500,23 @@ def _mention_starting_near(
         wanted = (PERSON,) if first.kind == ORGANISATION and not first.modifier else (
             PERSON, ORGANISATION)
         after = [m for m in mentions if m.start >= first.end and m.kind in wanted]
-        if after and after[0].start - first.end <= 5 and all(
+        between = tokens[first.end : after[0].start] if after else []
+        if after and len(between) <= 6 and all(
             t[:1].isupper() or t in ("'s", "’s")
-            or (t.isalpha() and t.islower() and t not in _MAIN_VERBS and not _past(t)
-                and t not in _LINKING_WORDS)
-            for t in tokens[first.end : after[0].start]
+            or (_common_noun(t) and t not in _LINKING_WORDS)
+            # "oil and gas company": "and" joining two nouns of the description
+            or (t in ("and", "&") and 0 < k < len(between) - 1
+                and _common_noun(between[k - 1]) and _common_noun(between[k + 1]))
+            for k, t in enumerate(between)
         ):
             return after[0]
     return first
+
+
+def _common_noun(token: str) -> bool:
+    """A lower-case word that may describe a name: "oil", "electro-rock", not "said"."""
+    word = token.replace("-", "")
+    return word.isalpha() and word.islower() and token not in _MAIN_VERBS and not _past(token)
 
 
 def _speaker_left(sentence: NamedSentence, quoted: Sequence[bool], verb: int) -> _Ref | None:

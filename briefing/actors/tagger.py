@@ -421,6 +421,8 @@ def _type_span(
         return PER
     if _not_an_entity(words, name, tokens, start, gaz):
         return NOT_ENTITY
+    if not several and _abbreviated_region(tokens, start, end, gaz):
+        return NOT_ENTITY  # "Springfield, Ill.": a state or province, abbreviated
     if name in gaz.countries:
         return LOC
     if start > 0 and (tokens[start - 1] in _COMPANY_NOUNS or tokens[start - 1].endswith("maker")):
@@ -439,8 +441,6 @@ def _type_span(
         return _team_or_place(tokens, start, end)  # an English county, or its team
     if several and _place_kind(first, gaz) and _common_nouns(words[1:], memory):
         return ORG  # "UK Coal", "Nanjing Auto"
-    if not several and _abbreviated_region(tokens, start, end, gaz):
-        return NOT_ENTITY  # "Springfield, Ill.": a state or province, abbreviated
     if several and last.endswith("s") and _is_place(" ".join(words[:-1]), gaz, memory):
         return ORG  # "Chicago Cubs"
     if last in LOC_SUFFIXES or (several and first in LOC_PREFIXES):
@@ -484,7 +484,7 @@ def _abbreviated_region(tokens: Sequence[str], start: int, end: int, gaz: Gazett
     return (
         start >= 2 and tokens[start - 1] == "," and tokens[start - 2][:1].isupper()
         and end < len(tokens) and tokens[end] == "." and len(word) <= 5
-        and not _place_kind(word, gaz) and not gaz.given(word)
+        and word not in gaz.countries and not gaz.given(word)
     )
 
 
