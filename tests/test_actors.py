@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefing.actors import find_actors, load_aliases, tag_tokens
+from briefing.actors.headings import HEADING_RULES, Context, Evidence, not_a_heading
 from briefing.models import (
     ORGANISATION,
     PERSON,
@@ -471,3 +472,122 @@ def test_seed_sentences_are_attributed_like_a_careful_reader(seed, starts_with, 
 def test_seed_first_sentence_is_about_the_us_or_russia(seed):
     document, result = seed
     assert primary_of(result, document, "The telephone call") in {"United States", "Russia"}
+
+
+# ---------------------------------------------------------------- headings a reader trusts
+
+NO_WORDS = Context(frozenset())
+
+
+def heading_refusal(*texts: str, name: str) -> str | None:
+    _, result = attribute(*texts)
+    return result.actors[name].not_a_heading
+
+
+def test_a_film_named_after_its_noun_is_never_a_heading():
+    assert heading_refusal(
+        "Her new film Silent Harbour opened on Friday. Silent Harbour took $4m in a week.",
+        name="Silent Harbour") == "a work or event"
+
+
+def test_a_title_with_the_inside_is_a_work_not_a_person():
+    evidence = Evidence("Meet The Harpers", PERSON, mentions=3)
+    assert not_a_heading(evidence, NO_WORDS) == "a work or event"
+
+
+def test_a_reporting_outlet_is_the_source_not_the_actor():
+    documents, result = attribute(
+        "Carlen Motors is in talks to sell its stake in a rival, the Financial Times has "
+        "reported.")
+    assert result.points[(documents[0].id, 0)].primary == "Carlen Motors"
+    assert result.actors["Financial Times"].not_a_heading == "a news outlet"
+
+
+def test_according_to_a_wire_service_names_no_speaker():
+    documents, result = attribute("Dorvan Bank will cut 500 jobs, according to Reuters.")
+    assert result.points[(documents[0].id, 0)].primary != "Reuters"
+
+
+def test_a_dateline_is_not_the_subject():
+    documents, result = attribute("Lagos, Nigeria (CNN)Ada Okonkwo won the vote, officials said.")
+    assert result.points[(documents[0].id, 0)].primary == "Ada Okonkwo"
+
+
+def test_demonym_company_x_goes_under_x():
+    documents, result = attribute(
+        "Russian oil and gas company Norvex is due in a US court on Monday.")
+    point = result.points[(documents[0].id, 0)]
+    assert point.primary == "Norvex"
+    assert "Russia" in point.others
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("UK Coal said its coal output fell sharply.", "UK Coal"),
+        ("Nanjing Auto makes cars. The auto maker said sales rose.", "Nanjing Auto"),
+        ("Air France cut its fares on Monday.", "Air France"),
+        ("The Bank of England held rates on Thursday.", "Bank of England"),
+    ],
+)
+def test_an_organisation_whose_name_opens_with_a_place_stays_one_name(text, name):
+    documents, result = attribute(text)
+    assert result.points[(documents[0].id, 0)].primary == name
+    assert result.actors[name].kind == ORGANISATION
+    assert not {"Coal", "Auto"} & set(result.actors)
+
+
+def test_an_abbreviated_province_after_a_town_is_no_actor():
+    _, result = attribute("The plant in Brandon, Man. will close next year.")
+    assert set(result.actors) == {"Brandon"}
+
+
+def test_a_job_title_inside_a_run_splits_the_person_from_the_body():
+    documents, result = attribute("Carnegie Mellon Professor Raj Reddy said the idea was simple.")
+    assert result.points[(documents[0].id, 0)].primary == "Raj Reddy"
+
+
+def test_a_company_described_as_one_is_an_organisation_even_after_in():
+    _, result = attribute(
+        "Shares rose after the board of Indian conglomerate Kelvara met. "
+        "Investors bought a stake in Kelvara.")
+    assert result.actors["Kelvara"].kind == ORGANISATION
+    assert result.actors["Kelvara"].not_a_heading is None
+
+
+def test_an_acronym_seen_only_in_capital_headlines_is_no_heading():
+    evidence = Evidence("FTR", ORGANISATION, mentions=2, in_headline=2)
+    assert not_a_heading(evidence, NO_WORDS) == "an acronym only in headlines"
+
+
+def test_a_surname_alone_is_no_heading():
+    assert heading_refusal("Lord Penrose, 93, has died.", name="Penrose") == (
+        "a person not named in full")
+
+
+def test_two_capitalised_words_with_no_sign_of_a_person_are_no_heading():
+    evidence = Evidence("Finding Harbour", PERSON, mentions=2, first_word_common=True,
+                        surfaces={"Finding Harbour", "Harbour"})
+    assert not_a_heading(evidence, NO_WORDS) == "a person with no sign of one"
+    named = Evidence("Ada Okonkwo", PERSON, mentions=2, gendered=True)
+    assert not_a_heading(named, NO_WORDS) is None
+
+
+def test_a_place_the_gazetteer_does_not_know_is_no_heading():
+    evidence = Evidence("Dunmere", PLACE, mentions=1)
+    assert not_a_heading(evidence, NO_WORDS) == "a place the gazetteer does not know"
+
+
+def test_a_common_word_left_from_a_longer_name_is_no_heading():
+    evidence = Evidence("Coal", ORGANISATION, mentions=2)
+    assert not_a_heading(evidence, Context(frozenset({"coal"}))) == "a common word"
+
+
+def test_a_ship_is_no_heading():
+    assert not_a_heading(Evidence("HMS Dauntless", ORGANISATION, mentions=1), NO_WORDS) == (
+        "a vessel")
+
+
+def test_every_heading_rule_has_a_name_and_a_docstring():
+    assert len({name for name, _ in HEADING_RULES}) == len(HEADING_RULES)
+    assert all(rule.__doc__ for _, rule in HEADING_RULES)
