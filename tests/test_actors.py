@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.actors import find_actors, load_aliases, tag_tokens
+from briefing.actors import find_actors, load_aliases, pronouns, tag_tokens
 from briefing.actors.headings import HEADING_RULES, Context, Evidence, not_a_heading
 from briefing.models import (
     ORGANISATION,
@@ -591,3 +591,23 @@ def test_a_ship_is_no_heading():
 def test_every_heading_rule_has_a_name_and_a_docstring():
     assert len({name for name, _ in HEADING_RULES}) == len(HEADING_RULES)
     assert all(rule.__doc__ for _, rule in HEADING_RULES)
+
+
+# ---------------------------------------------------------------- one pronoun resolver
+
+def test_one_gender_rule_for_both_stages():
+    assert pronouns.gender_of("female", "male", ["John"]) == "female"  # the alias book first
+    assert pronouns.gender_of(None, pronouns.title_gender("Miss"), ["John"]) == "female"
+    assert pronouns.gender_of(None, None, ["John"]) == "male"
+    assert pronouns.gender_of(None, None, ["John", "Mary"]) is None  # two ways: unsure
+
+
+def test_strict_mode_refuses_what_the_loose_mode_guesses():
+    lee = pronouns.Person("Mr Lee", "male", False)
+    kim = pronouns.Person("Dana Kim", None, False)
+    people = [[lee, kim], []]
+    assert pronouns.strict_referent(1, "male", people, lambda i: None) is None  # Kim unknown
+    history = pronouns.History([("Mr Lee", PERSON)], [["Mr Lee", "Dana Kim"]])
+    genders = {"Mr Lee": "male", "Dana Kim": None}
+    assert pronouns.loose_referent("He", history, [], genders) == "Mr Lee"
+    assert pronouns.strict_referent(1, "male", [[lee], []], lambda i: None) == lee

@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
+from briefing.actors import pronouns
 from briefing.actors import tagger as ner
 from briefing.actors.headings import Context, Evidence, is_outlet, refusals, settled_kind
 from briefing.actors.tagger import tag_tokens
@@ -402,9 +403,9 @@ _CLOSE_QUOTES = frozenset("”")
 _STRAIGHT = '"'
 _QUOTE_MARKS = _OPEN_QUOTES | _CLOSE_QUOTES | {_STRAIGHT}
 _CLAUSE_BREAKS = frozenset(", ; : “ ” \" — – ( )".split())
-_PRONOUNS = {"he": "male", "He": "male", "she": "female", "She": "female"}
-_POSSESSIVES = {"his": "male", "His": "male", "her": "female", "Her": "female"}
-_PLURAL = frozenset(("they", "They", "it", "It"))
+_PRONOUNS = pronouns.SUBJECT_PRONOUNS
+_POSSESSIVES = pronouns.POSSESSIVES
+_PLURAL = pronouns.PLURALS
 
 
 @dataclass(frozen=True)
@@ -686,44 +687,6 @@ def _subject(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
     return None
 
 
-@dataclass
-class _History:
-    """What came before a sentence: earlier primaries and people named, nearest last."""
-
-    primaries: list[tuple[str | None, str | None]]  # (canonical, kind) per sentence
-    people: list[list[str]]  # canonical person names per sentence, in order
-
-
-def _resolve_pronoun(
-    pronoun: str, history: _History, current: Sequence[str], genders: Mapping[str, str | None]
-) -> str | None:
-    """The person (or body, for "they"/"it") a pronoun most likely points back to."""
-    def fits(name: str) -> bool:
-        want = _PRONOUNS.get(pronoun) or _POSSESSIVES.get(pronoun)
-        have = genders.get(name)
-        return want is None or have is None or have == want
-
-    if pronoun in _PLURAL:
-        for canonical, kind in reversed(history.primaries[-3:]):
-            if canonical and kind in (ORGANISATION, PLACE):
-                return canonical
-            if canonical:
-                return None
-        return None
-    possessive = pronoun in _POSSESSIVES
-    for name in reversed(current):
-        if fits(name):
-            return name
-    steps = zip(reversed(history.primaries[-6:]), reversed(history.people[-6:]), strict=True)
-    for (canonical, kind), people in steps:
-        if not possessive and kind == PERSON and canonical and fits(canonical):
-            return canonical
-        for name in reversed(people):
-            if fits(name):
-                return name
-    return None
-
-
 def _primaries(
     sentences: Sequence[NamedSentence],
     names: Mapping[str, tuple[str, str]],
@@ -735,7 +698,7 @@ def _primaries(
     """
     flags = _quote_flags(sentences)
     own = [_speaker(s, q.quoted) for s, q in zip(sentences, flags, strict=True)]
-    history = _History([], [])
+    history = pronouns.History([], [])
     kinds = {canonical: kind for canonical, kind in names.values()}
     result: list[str | None] = []
     open_speaker: str | None = None  # who speaks in the quotation still open
@@ -751,7 +714,7 @@ def _primaries(
             names[m.surface][0] for m in sentence.mentions
             if m.start < limit and names[m.surface][1] == PERSON
         ]
-        return _resolve_pronoun(ref.pronoun or "", history, current, genders)
+        return pronouns.loose_referent(ref.pronoun or "", history, current, genders)
 
     for i, sentence in enumerate(sentences):
         quotes = flags[i]
@@ -808,7 +771,6 @@ def _genders(
     book: AliasBook,
 ) -> dict[str, str | None]:
     """Each person's gender where a title, a given name or the alias book tells it."""
-    gaz = ner.gazetteer()
     genders: dict[str, str | None] = {}
     for sentences, doc_names in zip(documents, names, strict=True):
         for sentence in sentences:
@@ -817,14 +779,8 @@ def _genders(
                 if kind != PERSON:
                     continue
                 known = book.actors.get(canonical)
-                first = canonical.split()[0]
-                guess = (
-                    (known.gender if known else None)
-                    or mention.gender
-                    or ("male" if first in gaz.male_names and first not in gaz.female_names
-                        else "female" if first in gaz.female_names
-                        and first not in gaz.male_names else None)
-                )
+                guess = pronouns.gender_of(known.gender if known else None, mention.gender,
+                                           canonical.split()[:1])
                 if guess or canonical not in genders:
                     genders[canonical] = guess or genders.get(canonical)
     return genders
