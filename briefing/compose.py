@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from briefing.models import (
     ORGANISATION,
+    PERSON,
     PLACE,
     Actor,
     ActorSection,
@@ -74,7 +75,8 @@ def compose(
     mains = {
         story.id: main_actor(story, items, attribution.actors,
                              {by_id[i].source for i in story.article_ids
-                              if i in by_id and by_id[i].source})
+                              if i in by_id and by_id[i].source},
+                             _named_in(story, attribution))
         for story, items in zip(stories, filed, strict=True)
     }
     centrality = Counter(name for name in mains.values() if name is not None)
@@ -153,6 +155,14 @@ def _place_story(
     return True
 
 
+def _named_in(story: Story, attribution: Attribution) -> Counter[str]:
+    """How often the story's articles name each actor."""
+    named: Counter[str] = Counter()
+    for article_id in story.article_ids:
+        named.update(attribution.named.get(article_id, {}))
+    return named
+
+
 def _actor(name: str, actors: Mapping[str, Actor]) -> Actor:
     return actors.get(name) or Actor(name, ORGANISATION)
 
@@ -204,6 +214,11 @@ def _title_rank(title: str, actor: Actor) -> int | None:
             if words[i : i + len(parts)] == parts:
                 found = i if found is None else min(found, i)
                 break
+    if found is None and actor.kind == PERSON and " " in actor.name:
+        # "kelly renee gissendaner" names Kelly Gissendaner: every word, in order, gaps allowed
+        at = [words.index(part) if part in words else -1 for part in actor.name.lower().split()]
+        if -1 not in at and at == sorted(at):
+            found = at[0]
     return found
 
 
@@ -212,6 +227,7 @@ LEAD_WEIGHT = 1.5  # ... the story's first point: news puts who acted in the lea
 NAMED_WEIGHT = 1.0  # a point that only names the actor
 TITLE_WEIGHT = 1.5  # the headline names it: what the story is about
 TITLE_LEAD_BONUS = 0.5  # the headline names it first
+NAMED_CAP = 2  # mentions in the articles that count for an actor the points do not name
 PLACE_FACTOR = 0.5  # a place is more often where a story happens than who acts in it
 
 
@@ -220,6 +236,7 @@ def main_actor(
     items: Sequence[BriefingPoint],
     actors: Mapping[str, Actor],
     outlets: Collection[str] = (),
+    named: Mapping[str, int] | None = None,
 ) -> str | None:
     """The actor a story is most about: whom its points are filed under, and its headline names.
 
@@ -228,7 +245,9 @@ def main_actor(
     acts in some point or that the headline names. Each point adds PRIMARY_WEIGHT to the
     actor filed for it (LEAD_WEIGHT more in the first point) and NAMED_WEIGHT to every
     other it names; an actor the headline names gains TITLE_WEIGHT, the first one named
-    TITLE_LEAD_BONUS more; a place's score counts PLACE_FACTOR. Ties go to people and
+    TITLE_LEAD_BONUS more; an actor the headline names that no point names still counts,
+    by how often the articles name it (`named`, up to NAMED_CAP). A place's score counts
+    PLACE_FACTOR. Ties go to people and
     organisations over places, then to the actor the day's articles name most. None when
     no such actor is named.
     """
@@ -246,6 +265,10 @@ def main_actor(
         for name in item.others:
             if may_head(name):
                 score[name] += NAMED_WEIGHT
+    for name, count in (named or {}).items():
+        headline = name not in score and may_head(name)
+        if headline and _title_rank(story.title, actors[name]) is not None:
+            score[name] = NAMED_WEIGHT * min(count, NAMED_CAP)  # the headline's, not a point's
     ranks = {name: _title_rank(story.title, actors[name]) for name in score}
     placed = sorted((rank, name) for name, rank in ranks.items() if rank is not None)
     for n, (_, name) in enumerate(placed):

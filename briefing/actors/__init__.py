@@ -819,6 +819,7 @@ def _gather(
     tokens = sentence.tokens
     works = word_set("work_nouns")
     companies = word_set("company_nouns")
+    followers = word_set("company_followers")
     for mention in sentence.mentions:
         canonical, kind = doc_names[mention.surface]
         item = evidence.get(canonical)
@@ -831,7 +832,8 @@ def _gather(
         item.titled = item.titled or before in ner.PERSON_TITLES
         item.after_article += before in _ARTICLES
         item.after_work_noun += before.lower() in works
-        item.after_company_noun += before in companies
+        after = tokens[mention.end].lower() if mention.end < len(tokens) else ""
+        item.after_company_noun += before in companies or after in followers
         item.tagged_person += mention.kind == PERSON
         item.in_score_line += ner.score_line(tokens, mention.start, mention.end)
         item.in_headline += sentence.headline
@@ -889,15 +891,19 @@ def find_actors(
     votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
     seen: dict[str, set[str]] = {}
     evidence: dict[str, Evidence] = {}
-    for sentences, doc_names in zip(read, names, strict=True):
+    named_by_article: dict[str, dict[str, int]] = {}
+    for document, sentences, doc_names in zip(documents, read, names, strict=True):
+        in_document: Counter[str] = Counter()
         for sentence in sentences:
             if sentence.mentions:
                 _gather(sentence, doc_names, evidence)
             for mention in sentence.mentions:
                 canonical, kind = doc_names[mention.surface]
+                in_document[canonical] += 1
                 counts[canonical] += 1
                 votes[canonical][kind] += 1
                 seen.setdefault(canonical, set()).add(mention.surface)
+        named_by_article[document.id] = dict(in_document.most_common())
     kinds = {name: _actor_kind(name, votes[name], book) for name in counts}
     # Which names' first words the day's articles also use in lower case ("coal", "finding").
     single = {name.split(" ", 1)[0].lower() for name in counts}
@@ -941,4 +947,4 @@ def find_actors(
             by_point[(document.id, sentence_data.index)] = PointActors(primary, others)
     for point in points:
         by_point.setdefault((point.article_id, point.index), PointActors(None))
-    return Attribution(actors=actors, points=by_point)
+    return Attribution(actors=actors, points=by_point, named=named_by_article)

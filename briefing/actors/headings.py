@@ -33,7 +33,8 @@ class Evidence:
     in_headline: int = 0  # mentions in all-capital sentences (headlines, datelines)
     mentions: int = 0
     known_place: bool = False  # the gazetteer knows it as a country or place
-    after_company_noun: int = 0  # mentions right after "firm", "group": "oil firm Yukos"
+    # mentions right after "firm", "group" or before "shares", "chief": "oil firm Yukos"
+    after_company_noun: int = 0
     first_word_common: bool = False  # its first word is also used in lower case that day
     tagged_person: int = 0  # mentions the tagger read as a person's name
     in_score_line: int = 0  # mentions next to a score or "beat"/"against": a sports side

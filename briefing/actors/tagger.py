@@ -68,7 +68,7 @@ ORG_PREFIXES = word_set("org_prefixes")
 # Last words of events and titles of works (CoNLL MISC), never an actor.
 EVENT_SUFFIXES = word_set("event_suffixes")
 # Tokens after which a capitalised word may be capitalised only because a sentence starts.
-_OPENERS = frozenset(("“", '"', ":", "(", "-", "‘", "'", ".", "!", "?", ";", "—", "–"))
+_OPENERS = frozenset(("“", '"', ":", "(", ")", "-", "‘", "'", ".", "!", "?", ";", "—", "–"))
 # Words that may join an organisation name when the run already looks like one.
 ORG_INNER = word_set("org_inner")
 NAME_PARTICLES = word_set("name_particles")
