@@ -611,3 +611,15 @@ def test_strict_mode_refuses_what_the_loose_mode_guesses():
     genders = {"Mr Lee": "male", "Dana Kim": None}
     assert pronouns.loose_referent("He", history, [], genders) == "Mr Lee"
     assert pronouns.strict_referent(1, "male", [[lee], []], lambda i: None) == lee
+
+
+def test_a_role_noun_before_two_names_makes_a_person_even_when_one_is_a_town():
+    documents, result = attribute("Leicester wing Austin Healey hopes to win a recall.")
+    assert result.points[(documents[0].id, 0)].primary == "Austin Healey"
+
+
+def test_a_lone_name_spoken_of_as_a_club_is_an_organisation():
+    _, result = attribute(
+        "Harwick captain Tom Reid scored twice. The Harwick fans sang until the end.")
+    assert result.actors["Harwick"].kind == ORGANISATION
+    assert result.actors["Harwick"].not_a_heading is None

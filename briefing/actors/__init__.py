@@ -820,6 +820,7 @@ def _gather(
     works = word_set("work_nouns")
     companies = word_set("company_nouns")
     followers = word_set("company_followers")
+    team_words = word_set("team_followers")
     for mention in sentence.mentions:
         canonical, kind = doc_names[mention.surface]
         item = evidence.get(canonical)
@@ -835,7 +836,8 @@ def _gather(
         after = tokens[mention.end].lower() if mention.end < len(tokens) else ""
         item.after_company_noun += before in companies or after in followers
         item.tagged_person += mention.kind == PERSON
-        item.in_score_line += ner.score_line(tokens, mention.start, mention.end)
+        item.in_score_line += ner.score_line(tokens, mention.start, mention.end) or (
+            after in team_words)
         item.in_headline += sentence.headline
 
 

@@ -37,7 +37,7 @@ class Evidence:
     after_company_noun: int = 0
     first_word_common: bool = False  # its first word is also used in lower case that day
     tagged_person: int = 0  # mentions the tagger read as a person's name
-    in_score_line: int = 0  # mentions next to a score or "beat"/"against": a sports side
+    in_score_line: int = 0  # mentions before a score or "manager", "fans": a sports side
     country: bool = False  # the gazetteer knows it as a country
 
 
@@ -70,7 +70,8 @@ def is_outlet(name: str, language: str = "english") -> bool:
 def settled_kind(evidence: Evidence) -> str:
     """The kind the evidence supports: a "place" or "person" the articles keep describing as a
     company ("conglomerate Reliance"), and the gazetteer and given names do not claim, is an
-    organisation; so is a town named in a score line (its club)."""
+    organisation; so is a town, or a lone name, spoken of as a sports side ("Liverpool
+    2-0", "Chelsea captain John Terry")."""
     if (
         evidence.kind != ORGANISATION and evidence.after_company_noun
         and not evidence.known_place and not evidence.in_book and not evidence.gendered
@@ -78,6 +79,11 @@ def settled_kind(evidence: Evidence) -> str:
         return ORGANISATION
     if evidence.kind == PLACE and evidence.in_score_line and not evidence.country:
         return ORGANISATION  # "Liverpool 2-0": the club; a country's side stays the country
+    if (
+        evidence.kind == PERSON and " " not in evidence.name and evidence.in_score_line
+        and not evidence.titled and not evidence.in_book
+    ):
+        return ORGANISATION  # "Chelsea captain John Terry": a club, though a given name too
     return evidence.kind
 
 
@@ -107,7 +113,7 @@ def _a_person_not_named_in_full(evidence: Evidence, context: Context) -> bool:
     if evidence.kind == PERSON:
         return True
     return (evidence.kind == ORGANISATION and not evidence.name.isupper()
-            and not evidence.after_company_noun
+            and not evidence.after_company_noun and not evidence.in_score_line
             and evidence.tagged_person * 2 > evidence.mentions)
 
 

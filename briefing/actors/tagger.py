@@ -439,6 +439,10 @@ def _type_span(
         return ORG  # "& " joins partners' names: "Marks & Spencer"
     if last.endswith("shire") and last[:1].isupper():
         return _team_or_place(tokens, start, end)  # an English county, or its team
+    if len(words) == 2 and start > 0 and tokens[start - 1] in _PERSON_NOUNS and (
+        not _is_place(name, gaz, memory)
+    ):
+        return PER  # "coach Ana Ruiz", "wing Austin Healey"
     if several and _place_kind(first, gaz) and _common_nouns(words[1:], memory):
         return ORG  # "UK Coal", "Nanjing Auto"
     if several and last.endswith("s") and _is_place(" ".join(words[:-1]), gaz, memory):
@@ -499,6 +503,7 @@ _PLACE_PREPOSITIONS = word_set("place_prepositions")
 _PLACE_OWNERS = word_set("place_owners")
 _HOLDING_WORDS = word_set("holding_words")
 _COMPANY_NOUNS = word_set("company_nouns")
+_PERSON_NOUNS = word_set("person_nouns")
 _CURRENCY_SIGNS = frozenset("$€£¥")
 _NUMBER_WORDS = word_set("number_words")
 
@@ -694,6 +699,8 @@ def _split_at_places(
             return [(start, end)]  # a team: "Chicago Cubs"
         if _common_nouns(rest, memory):
             return [(start, end)]  # a company named after its country: "UK Coal", "Air Asia"
+        if end - start == 2 and start > 0 and tokens[start - 1] in _PERSON_NOUNS:
+            return [(start, end)]  # "wing Austin Healey": a person, whatever "Austin" is
         return [(start, start + length), *_split_at_places(tokens, start + length, end, gaz,
                                                            memory)]
     return [(start, end)]
