@@ -851,10 +851,11 @@ def _refused_headings(
 ) -> dict[str, str]:
     """Which actors may not head a section, and the rule that says why (see ``headings``)."""
     gaz = ner.gazetteer()
+    countries = set(book.stands_for.values())
     for name, item in evidence.items():
         item.kind = kinds[name]
         item.surfaces = seen[name]
-        item.in_book = name in book.actors or name in book.stands_for.values()
+        item.in_book = name in book.actors or name in countries
         item.gendered = genders.get(name) is not None
         item.known_place = name in gaz.countries or name in gaz.places
         item.country = name in gaz.countries or book.kind_of(name) == PLACE

@@ -50,6 +50,7 @@ class Context:
 
 
 Rule = Callable[[Evidence, Context], bool]
+_ARTICLES = frozenset(("The", "A", "An", "the", "a", "an"))
 
 
 def _words(evidence: Evidence) -> list[str]:
@@ -90,10 +91,9 @@ def settled_kind(evidence: Evidence) -> str:
 def _a_work_or_event(evidence: Evidence, context: Context) -> bool:
     """Films, books, shows and events: named after "film"/"album", or with "The" inside
     ("Meet The Fockers"), or a "person" always spoken of as "the X"."""
-    words = _words(evidence)
     if evidence.after_work_noun and evidence.after_work_noun * 2 >= evidence.mentions:
         return True
-    if any(w in ("The", "A", "An", "the", "a", "an") for w in words[1:]):
+    if " " in evidence.name and not _ARTICLES.isdisjoint(_words(evidence)[1:]):
         return True
     return (evidence.kind == PERSON and not evidence.titled
             and evidence.after_article * 2 >= evidence.mentions > 0)
@@ -137,8 +137,10 @@ def _a_person_with_no_sign_of_one(evidence: Evidence, context: Context) -> bool:
 
 def _a_title_inside_a_name(evidence: Evidence, context: Context) -> bool:
     """"Carnegie Mellon Professor Raj Reddy": a job title inside means two names run together."""
+    if evidence.kind != PERSON or " " not in evidence.name:
+        return False
     titles = word_set("person_titles", context.language)
-    return evidence.kind == PERSON and any(w in titles for w in _words(evidence)[:-1])
+    return any(w in titles for w in _words(evidence)[:-1])
 
 
 def _a_place_the_gazetteer_does_not_know(evidence: Evidence, context: Context) -> bool:
