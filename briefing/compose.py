@@ -98,12 +98,13 @@ def compose(
         else:
             if shape.repeats == DROP:
                 items = [item for item in items if not item.earlier]
-            if not _place_story(sections, story, items, mains[story.id], shape):
+            if not _place_story(sections, story, items, mains[story.id], shape,
+                                attribution.actors):
                 left_out.append(story.id)
     for i in repeated:  # after every fresh story, where a section has room for it (MARK)
         main = mains[stories[i].id]
         if shape.repeats == DROP or main not in sections or not _place_story(
-            sections, stories[i], filed[i], main, shape
+            sections, stories[i], filed[i], main, shape, attribution.actors
         ):
             if main is not None and main not in sections:
                 stale.setdefault(main)
@@ -135,6 +136,7 @@ def _place_story(
     items: Sequence[BriefingPoint],
     main: str | None,
     shape: Shape,
+    actors: Mapping[str, Actor],
 ) -> bool:
     """File a story under its main actor's section if the caps leave room; say whether it fit.
 
@@ -151,7 +153,7 @@ def _place_story(
     room = shape.points_per_actor - sum(len(s.points) for s in shown)
     if room <= 0:
         return False
-    shown.append(_section_story(story, items[:room], main))
+    shown.append(_section_story(story, items[:room], main, actors))
     return True
 
 
@@ -188,12 +190,18 @@ def _filed_story(
     return items
 
 
-def _section_story(story: Story, items: Sequence[BriefingPoint], main: str | None) -> SectionStory:
-    """The story as its section shows it: the points, and every other actor they name."""
+def _section_story(
+    story: Story, items: Sequence[BriefingPoint], main: str | None, actors: Mapping[str, Actor]
+) -> SectionStory:
+    """The story as its section shows it: the points, and every other actor they name that
+    is one (a film or an outlet a point names is no actor; see ``Actor.not_a_heading``)."""
+    def listed(name: str | None) -> bool:
+        actor = actors.get(name or "")
+        return name is not None and name != main and (
+            actor is None or actor.not_a_heading is None)
+
     others = dict.fromkeys(
-        name for item in items for name in (item.primary, *item.others)
-        if name is not None and name != main
-    )
+        name for item in items for name in (item.primary, *item.others) if listed(name))
     return SectionStory(story.id, story.title, tuple(items), tuple(others), story.article_ids)
 
 

@@ -126,3 +126,9 @@ def test_a_section_holds_several_stories_up_to_its_point_cap():
     briefing = briefing_of(first, second, shape=Shape(points_per_actor=3))
     [section] = briefing.sections
     assert [len(s.points) for s in section.stories] == [2, 1]
+
+
+def test_also_lists_only_names_that_are_actors():
+    review = story("s1", "Lind stars in a new film", ("Vera Lind", ("Silent Harbour", "Norland")))
+    [section] = briefing_of(review).sections
+    assert section.stories[0].others == ("Norland",)
