@@ -180,12 +180,11 @@ def _filed_story(
     items = []
     for story_point in story.points:
         point = story_point.point
-        who = filed_under(
-            attribution.points.get((point.article_id, point.index), PointActors(None)),
-            attribution.actors,
-        )
+        found = attribution.points.get((point.article_id, point.index), PointActors(None))
+        who = filed_under(found, attribution.actors)
         items.append(BriefingPoint(point, who.primary, who.others, story.id,
-                                   story_point.sources, earlier(point)))
+                                   story_point.sources, earlier(point),
+                                   acted=found.primary is not None))
     items.sort(key=lambda item: (position.get(item.point.article_id, 0), item.point.index))
     return items
 
@@ -267,9 +266,11 @@ def main_actor(
     score: Counter[str] = Counter()
     acting: set[str] = set()  # filed as the primary of some point
     for position, item in enumerate(items):
-        if may_head(item.primary):
+        if item.acted and may_head(item.primary):
             score[item.primary or ""] += PRIMARY_WEIGHT + (LEAD_WEIGHT if position == 0 else 0.0)
             acting.add(item.primary or "")
+        elif may_head(item.primary):
+            score[item.primary or ""] += NAMED_WEIGHT  # filed under it, but nobody acts
         for name in item.others:
             if may_head(name):
                 score[name] += NAMED_WEIGHT

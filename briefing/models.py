@@ -133,6 +133,7 @@ class BriefingPoint:
     story: str | None = None  # Story.id
     sources: tuple[str, ...] = ()  # article ids carrying it
     earlier: str | None = None  # date of an earlier briefing that already had it
+    acted: bool = True  # the primary acts or speaks in it (not merely the first actor named)
 
 
 @dataclass(frozen=True)

@@ -623,3 +623,8 @@ def test_a_lone_name_spoken_of_as_a_club_is_an_organisation():
         "Harwick captain Tom Reid scored twice. The Harwick fans sang until the end.")
     assert result.actors["Harwick"].kind == ORGANISATION
     assert result.actors["Harwick"].not_a_heading is None
+
+
+def test_a_name_described_as_a_group_past_the_is_an_organisation():
+    _, result = attribute("Electro-rock group The Marrows topped the poll. Marrows won again.")
+    assert result.actors["Marrows"].not_a_heading is None

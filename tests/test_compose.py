@@ -132,3 +132,11 @@ def test_also_lists_only_names_that_are_actors():
     review = story("s1", "Lind stars in a new film", ("Vera Lind", ("Silent Harbour", "Norland")))
     [section] = briefing_of(review).sections
     assert section.stories[0].others == ("Norland",)
+
+
+def test_a_point_filed_under_the_first_name_it_mentions_does_not_make_that_actor_act():
+    # "Our priority is undoing the cuts made by the Berg government": nobody named acts.
+    oped = story("s1", "Defence cuts", (None, ("Tomas Berg",)), ("Vera Lind", ()))
+    [section] = briefing_of(oped).sections
+    assert section.actor.name == "Vera Lind"
+    assert section.stories[0].points[0].primary == "Tomas Berg"  # still filed there

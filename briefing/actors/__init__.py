@@ -102,34 +102,46 @@ def _actor_kind(name: str, votes: Counter[str], book: AliasBook) -> str:
 _ARTICLES = frozenset(("the", "The", "a", "A", "an", "An"))
 
 
+_WORK_NOUNS = word_set("work_nouns")
+_COMPANY_NOUNS = word_set("company_nouns")
+_COMPANY_FOLLOWERS = word_set("company_followers")
+_TEAM_FOLLOWERS = word_set("team_followers")
+
+
 def _gather(
     sentence: NamedSentence, doc_names: Mapping[str, tuple[str, str]],
     evidence: dict[str, Evidence],
 ) -> None:
     """Add what one sentence says about the names in it to their evidence."""
     tokens = sentence.tokens
-    works = word_set("work_nouns")
-    companies = word_set("company_nouns")
-    followers = word_set("company_followers")
-    team_words = word_set("team_followers")
     for mention in sentence.mentions:
         canonical, kind = doc_names[mention.surface]
         item = evidence.get(canonical)
         if item is None:
             item = evidence[canonical] = Evidence(canonical, kind)
         item.mentions += 1
-        before = tokens[mention.start - 1] if mention.start else ""
+        start, end = mention.start, mention.end
+        before = tokens[start - 1] if start else ""
         if before in QUOTE_MARKS or before == "‘":
-            before = tokens[mention.start - 2] if mention.start > 1 else ""
-        item.titled = item.titled or before in ner.PERSON_TITLES
-        item.after_article += before in _ARTICLES
-        item.after_work_noun += before.lower() in works
-        after = tokens[mention.end].lower() if mention.end < len(tokens) else ""
-        item.after_company_noun += before in companies or after in followers
-        item.tagged_person += mention.kind == PERSON
-        item.in_score_line += ner.score_line(tokens, mention.start, mention.end) or (
-            after in team_words)
-        item.in_headline += sentence.headline
+            before = tokens[start - 2] if start > 1 else ""
+        described = before  # the noun a name is described by, past "the": "group The Bravery"
+        if before in _ARTICLES:
+            item.after_article += 1
+            if start > 1:
+                described = tokens[start - 2]
+        if before in ner.PERSON_TITLES:
+            item.titled = True
+        after = tokens[end].lower() if end < len(tokens) else ""
+        if described.lower() in _WORK_NOUNS:
+            item.after_work_noun += 1
+        if described in _COMPANY_NOUNS or after in _COMPANY_FOLLOWERS:
+            item.after_company_noun += 1
+        if mention.kind == PERSON:
+            item.tagged_person += 1
+        if after in _TEAM_FOLLOWERS or ner.score_line(tokens, start, end):
+            item.in_score_line += 1
+        if sentence.headline:
+            item.in_headline += 1
 
 
 def _refused_headings(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from briefing.models import ORGANISATION, PERSON, PLACE
 from briefing.nlp.wordlists import word_set
@@ -57,6 +58,7 @@ def _words(evidence: Evidence) -> list[str]:
     return evidence.name.split()
 
 
+@cache
 def is_outlet(name: str, language: str = "english") -> bool:
     """A news outlet or wire service, or a name it leads: "Reuters", "the Financial Times",
     "Sky News", "CNN Student News"."""
