@@ -101,7 +101,7 @@ class Attribution:
     actors: dict[str, Actor] = field(default_factory=dict)  # by Actor.name
     # keyed by (article_id, sentence index)
     points: dict[tuple[str, int], PointActors] = field(default_factory=dict)
-    # by article id: how often the article names each actor, most named first
+    # by article id: how often the article names each actor
     named: dict[str, dict[str, int]] = field(default_factory=dict)
 
 

@@ -209,7 +209,7 @@ def find_actors(
                 counts[canonical] += 1
                 votes[canonical][kind] += 1
                 seen.setdefault(canonical, set()).add(mention.surface)
-        named_by_article[document.id] = dict(in_document.most_common())
+        named_by_article[document.id] = dict(in_document)
     kinds = {name: _actor_kind(name, votes[name], book) for name in counts}
     # Which names' first words the day's articles also use in lower case ("coal", "finding").
     single = {name.split(" ", 1)[0].lower() for name in counts}

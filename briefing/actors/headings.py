@@ -184,9 +184,22 @@ HEADING_RULES: tuple[tuple[str, Rule], ...] = (
 )
 
 
+# The rules that can refuse each kind (the others return False for it at once), in order.
+_RULES_FOR_KIND: dict[str, tuple[tuple[str, Rule], ...]] = {
+    kind: tuple((name, rule) for name, rule in HEADING_RULES if name not in skip)
+    for kind, skip in {
+        PERSON: {"a news outlet", "a place the gazetteer does not know"},
+        ORGANISATION: {"a title inside a person's name", "a person with no sign of one",
+                       "a place the gazetteer does not know"},
+        PLACE: {"a news outlet", "a title inside a person's name",
+                "a person with no sign of one", "a person not named in full"},
+    }.items()
+}
+
+
 def not_a_heading(evidence: Evidence, context: Context) -> str | None:
     """The name of the first rule that keeps this actor from heading a section, or None."""
-    for name, rule in HEADING_RULES:
+    for name, rule in _RULES_FOR_KIND.get(evidence.kind, HEADING_RULES):
         if rule(evidence, context):
             return name
     return None

@@ -421,7 +421,9 @@ def _type_span(
         return PER
     if _not_an_entity(words, name, tokens, start, gaz):
         return NOT_ENTITY
-    if not several and _abbreviated_region(tokens, start, end, gaz):
+    if not several and start > 1 and tokens[start - 1] == "," and _abbreviated_region(
+        tokens, start, end, gaz
+    ):
         return NOT_ENTITY  # "Springfield, Ill.": a state or province, abbreviated
     if name in gaz.countries:
         return LOC
