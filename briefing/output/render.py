@@ -219,6 +219,10 @@ def _section_view(
                 "index": item.point.index,
             })
         sources = [view(source) for source in story.sources]
+        outlets = [source["source"] for source in sources]
+        for source in sources:  # one outlet twice ("CNN · CNN") says nothing: name the article
+            unique = source["source"] and outlets.count(source["source"]) == 1
+            source["label"] = source["source"] if unique else source["title"]
         stories.append({
             "id": story.story,
             "title": story.title,
