@@ -246,3 +246,20 @@ def test_a_huge_day_keeps_the_html_under_gmails_clip_and_lists_every_story_elsew
     listed = {a for i in rendered.data["left_out_stories"] for a in stories[i]["articles"]}
     assert shown | listed == {f"n{i}" for i in range(1500)}  # nothing dropped silently
     assert all(stories[i]["title"] in rendered.text for i in rendered.data["left_out_stories"])
+
+
+def test_sections_too_long_for_one_message_move_their_last_stories_to_also_today():
+    def sentence(i: int, n: int) -> str:
+        return f"Kelvar{i} Group said " + " ".join(_word(i * 2000 + n * 500 + k)
+                                                   for k in range(400)) + "."
+
+    articles = [Article(f"long{i}", f"Kelvar{i} Group report",
+                        " ".join(sentence(i, n) for n in range(3)),
+                        url=f"https://news.example/long{i}", source="Example News")
+                for i in range(30)]
+    briefing = build_briefing(articles, dt.date(2026, 11, 28))
+    rendered = render(briefing, "Briefing")
+    assert len(rendered.html.encode("utf-8")) <= HTML_LIMIT
+    assert rendered.html.count("<li>") > len(briefing.left_out)  # shown stories moved there
+    for article in articles:  # each one is summarised or listed in the HTML
+        assert article.url in rendered.html

@@ -85,26 +85,47 @@ def render(
 
 
 def _html_within_limit(environment: jinja2.Environment, context: dict[str, Any]) -> str:
-    """The inlined HTML, its "Also today" list cut to fit HTML_LIMIT, "and N more" past it."""
+    """The inlined HTML, its "Also today" list cut to fit HTML_LIMIT, "and N more" past it.
+
+    Should the sections alone pass the limit (very long points), the last stories move to
+    the head of "Also today" until they fit; the text part and the JSON keep them all.
+    """
     template = environment.get_template(HTML_TEMPLATE)
-    also = context["also_today"]
+    sections = [dict(section, stories=list(section["stories"])) for section in context["sections"]]
+    moved: list[dict[str, Any]] = []
 
     def with_shown(count: int) -> str:
-        shown = {**context, "also_today": also[:count], "also_today_more": len(also) - count}
+        also = moved + context["also_today"]
+        shown = {**context, "sections": [s for s in sections if s["stories"] or s["nothing_new"]],
+                 "also_today": also[:count], "also_today_more": len(also) - count}
         return inline_css(template.render(shown))
 
-    html = with_shown(len(also))
-    size = len(html.encode("utf-8"))
-    if size <= HTML_LIMIT or not also:
+    def size(html: str) -> int:
+        return len(html.encode("utf-8"))
+
+    while size(bare := with_shown(0)) > HTML_LIMIT and any(s["stories"] for s in sections):
+        last = next(s for s in reversed(sections) if s["stories"])
+        moved.insert(0, _also_from_shown(last["stories"].pop()))
+    total = len(moved) + len(context["also_today"])
+    html = with_shown(total)
+    if size(html) <= HTML_LIMIT or not total:
         return html
-    bare = len(with_shown(0).encode("utf-8"))
-    each = max((size - bare) / len(also), 1.0)
-    count = max(int((HTML_LIMIT - bare) / each) - 1, 0)
+    each = max((size(html) - size(bare)) / total, 1.0)
+    count = max(int((HTML_LIMIT - size(bare)) / each) - 1, 0)
     html = with_shown(count)
-    while count and len(html.encode("utf-8")) > HTML_LIMIT:
+    while count and size(html) > HTML_LIMIT:
         count = count * 9 // 10
         html = with_shown(count)
     return html
+
+
+def _also_from_shown(story: dict[str, Any]) -> dict[str, Any]:
+    """A section's story as an "Also today" line, shaped like ``_left_out_view``'s."""
+    first = story["sources"][0]
+    return {"id": story["id"], "title": story["title"], "url": first["url"],
+            "source": first["source"], "number": first["number"],
+            "numbers": sorted(s["number"] for s in story["sources"]),
+            "source_count": len(story["sources"])}
 
 
 def inline_css(html: str) -> str:
