@@ -479,6 +479,12 @@ def test_seed_first_sentence_is_about_the_us_or_russia(seed):
 NO_WORDS = Context(frozenset())
 
 
+def lead_primary(*texts: str) -> str | None:
+    """The primary actor of the first sentence of the first text."""
+    documents, result = attribute(*texts)
+    return result.points[(documents[0].id, 0)].primary
+
+
 def heading_refusal(*texts: str, name: str) -> str | None:
     _, result = attribute(*texts)
     return result.actors[name].not_a_heading
@@ -496,21 +502,19 @@ def test_a_title_with_the_inside_is_a_work_not_a_person():
 
 
 def test_a_reporting_outlet_is_the_source_not_the_actor():
-    documents, result = attribute(
-        "Carlen Motors is in talks to sell its stake in a rival, the Financial Times has "
-        "reported.")
-    assert result.points[(documents[0].id, 0)].primary == "Carlen Motors"
-    assert result.actors["Financial Times"].not_a_heading == "a news outlet"
+    text = ("Carlen Motors is in talks to sell its stake in a rival, the Financial Times has "
+            "reported.")
+    assert lead_primary(text) == "Carlen Motors"
+    assert heading_refusal(text, name="Financial Times") == "a news outlet"
 
 
 def test_according_to_a_wire_service_names_no_speaker():
-    documents, result = attribute("Dorvan Bank will cut 500 jobs, according to Reuters.")
-    assert result.points[(documents[0].id, 0)].primary != "Reuters"
+    assert lead_primary("Dorvan Bank will cut 500 jobs, according to Reuters.") != "Reuters"
 
 
 def test_a_dateline_is_not_the_subject():
-    documents, result = attribute("Lagos, Nigeria (CNN)Ada Okonkwo won the vote, officials said.")
-    assert result.points[(documents[0].id, 0)].primary == "Ada Okonkwo"
+    text = "Lagos, Nigeria (CNN)Ada Okonkwo won the vote, officials said."
+    assert lead_primary(text) == "Ada Okonkwo"
 
 
 def test_demonym_company_x_goes_under_x():
@@ -543,8 +547,8 @@ def test_an_abbreviated_province_after_a_town_is_no_actor():
 
 
 def test_a_job_title_inside_a_run_splits_the_person_from_the_body():
-    documents, result = attribute("Carnegie Mellon Professor Raj Reddy said the idea was simple.")
-    assert result.points[(documents[0].id, 0)].primary == "Raj Reddy"
+    text = "Carnegie Mellon Professor Raj Reddy said the idea was simple."
+    assert lead_primary(text) == "Raj Reddy"
 
 
 def test_a_company_described_as_one_is_an_organisation_even_after_in():
@@ -614,8 +618,7 @@ def test_strict_mode_refuses_what_the_loose_mode_guesses():
 
 
 def test_a_role_noun_before_two_names_makes_a_person_even_when_one_is_a_town():
-    documents, result = attribute("Leicester wing Austin Healey hopes to win a recall.")
-    assert result.points[(documents[0].id, 0)].primary == "Austin Healey"
+    assert lead_primary("Leicester wing Austin Healey hopes to win a recall.") == "Austin Healey"
 
 
 def test_a_lone_name_spoken_of_as_a_club_is_an_organisation():

@@ -87,6 +87,22 @@ _POSSESSIVE_DETERMINERS = word_set("possessive_determiners")
 _FUNCTION_WORDS = word_set("function_words")
 # Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
 _TEAM_CUES = word_set("team_cues")
+# First words that make "<word> <town>" a place rather than a club named after it.
+_PLACE_LEADS = DIRECTIONS | LOC_PREFIXES
+_TEAM_NAMES = word_set("team_names")
+# Common nouns that make the name before them a place: "the Old Mill bridge".
+_PLACE_NOUNS = word_set("place_nouns")
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_SCORE = re.compile(r"\d{1,2}-\d{1,2}")
+# "in X" makes a lone unknown X a place, "the mayor of X" too, but not "shares in X".
+_PLACE_PREPOSITIONS = word_set("place_prepositions")
+_PLACE_OWNERS = word_set("place_owners")
+_HOLDING_WORDS = word_set("holding_words")
+# The noun before a name says what it is: "oil firm X" a company, "coach X Y" a person.
+_COMPANY_NOUNS = word_set("company_nouns")
+_PERSON_NOUNS = word_set("person_nouns")
+_CURRENCY_SIGNS = frozenset("$€£¥")  # "C$", "HK$": money, not a name
+_NUMBER_WORDS = word_set("number_words")
 
 
 @dataclass(frozen=True)
@@ -494,20 +510,6 @@ def _abbreviated_region(tokens: Sequence[str], start: int, end: int, gaz: Gazett
     )
 
 
-# First words that make "<word> <town>" a place rather than a club named after it.
-_PLACE_LEADS = DIRECTIONS | LOC_PREFIXES
-_TEAM_NAMES = word_set("team_names")
-# Common nouns that make the name before them a place: "the Old Mill bridge".
-_PLACE_NOUNS = word_set("place_nouns")
-_INITIAL = re.compile(r"^[A-Z]\.$")
-_SCORE = re.compile(r"\d{1,2}-\d{1,2}")
-_PLACE_PREPOSITIONS = word_set("place_prepositions")
-_PLACE_OWNERS = word_set("place_owners")
-_HOLDING_WORDS = word_set("holding_words")
-_COMPANY_NOUNS = word_set("company_nouns")
-_PERSON_NOUNS = word_set("person_nouns")
-_CURRENCY_SIGNS = frozenset("$€£¥")
-_NUMBER_WORDS = word_set("number_words")
 
 
 def _demonym_like(word: str, gaz: Gazetteer) -> bool:
