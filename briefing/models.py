@@ -82,7 +82,8 @@ class Actor:
     kind: str  # one of ACTOR_KINDS
     aliases: tuple[str, ...] = ()  # other spellings seen, canonical name excluded
     mentions: int = 0  # how often the day's articles name it: its weight in the news
-    # Why it may not head a section (a rule of briefing.actors.headings), or None when it may
+    # Why it may not head a section (a rule of briefing.actors.headings), or None when it may;
+    # judged for the actors a section could be headed by (named in a point or a headline)
     not_a_heading: str | None = None
 
 

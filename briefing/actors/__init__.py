@@ -20,8 +20,9 @@ is the stage itself, ``find_actors``, and the names the rest of the package impo
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from briefing.actors import pronouns
 from briefing.actors import tagger as ner
@@ -110,12 +111,14 @@ _TEAM_FOLLOWERS = word_set("team_followers")
 
 def _gather(
     sentence: NamedSentence, doc_names: Mapping[str, tuple[str, str]],
-    evidence: dict[str, Evidence],
+    evidence: dict[str, Evidence], wanted: Collection[str],
 ) -> None:
-    """Add what one sentence says about the names in it to their evidence."""
+    """Add what one sentence says about the `wanted` names in it to their evidence."""
     tokens = sentence.tokens
     for mention in sentence.mentions:
         canonical, kind = doc_names[mention.surface]
+        if canonical not in wanted:
+            continue
         item = evidence.get(canonical)
         if item is None:
             item = evidence[canonical] = Evidence(canonical, kind)
@@ -167,6 +170,83 @@ def _refused_headings(
     return refusals(evidence, Context(frozenset(lower_words)))
 
 
+def _attribute(
+    documents: Sequence[Document],
+    points: Sequence[KeyPoint],
+    read: Sequence[Reading],
+    names: Sequence[Mapping[str, tuple[str, str]]],
+    genders: Mapping[str, str | None],
+    known: Mapping[str, int],
+) -> dict[tuple[str, int], PointActors]:
+    """Each point's primary actor and the others it names, keyed (article_id, index)."""
+    wanted: dict[str, set[int]] = {}
+    for point in points:
+        wanted.setdefault(point.article_id, set()).add(point.index)
+    by_point: dict[tuple[str, int], PointActors] = {}
+    for document, sentences, doc_names in zip(documents, read, names, strict=True):
+        indexes = wanted.get(document.id)
+        if not indexes:
+            continue
+        positions = [i for i, s in enumerate(document.sentences) if s.index in indexes]
+        # Reading stops after the last point: what follows cannot change who acts in it,
+        # but for a quote attributed up to FORWARD_REACH sentences later.
+        primaries = sentence_primaries(sentences[: positions[-1] + 1 + FORWARD_REACH]
+                                       if positions else (), doc_names, genders)
+        for position in positions:
+            sentence_data = document.sentences[position]
+            primary = primaries[position]
+            if primary is not None and primary not in known:
+                primary = None
+            named = [doc_names[m.surface][0] for m in sentences[position].mentions]
+            others = tuple(dict.fromkeys(n for n in named if n != primary))
+            by_point[(document.id, sentence_data.index)] = PointActors(primary, others)
+    for point in points:
+        by_point.setdefault((point.article_id, point.index), PointActors(None))
+    return by_point
+
+
+_TITLE_WORD = re.compile(r"[\w.-]+")
+
+
+def _judge_headings(
+    documents: Sequence[Document],
+    read: Sequence[Reading],
+    names: Sequence[Mapping[str, tuple[str, str]]],
+    by_point: Mapping[tuple[str, int], PointActors],
+    counts: Mapping[str, int],
+    votes: Mapping[str, Counter[str]],
+    seen: Mapping[str, set[str]],
+    genders: Mapping[str, str | None],
+    book: AliasBook,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Which actors may not head a section (name -> rule), and every actor's kind.
+
+    Only the actors a section could be headed by are judged: those the points name and
+    those a headline may name (a word of the name in some article's title); the others
+    keep the kind most of their mentions had and ``not_a_heading`` None.
+    """
+    kinds = {name: _actor_kind(name, votes[name], book) for name in counts}
+    title_words = {w for document in documents for w in _TITLE_WORD.findall(document.title.lower())}
+    candidates = {name for who in by_point.values() for name in (who.primary, *who.others)
+                  if name is not None}
+    candidates.update(name for name in counts
+                      if not title_words.isdisjoint(name.lower().split()))
+    evidence: dict[str, Evidence] = {}
+    for sentences, doc_names in zip(read, names, strict=True):
+        for sentence in sentences:
+            if sentence.mentions:
+                _gather(sentence, doc_names, evidence, candidates)
+    # Which names' first words the day's articles also use in lower case ("coal", "finding").
+    single = {name.split(" ", 1)[0].lower() for name in evidence}
+    lower_words: set[str] = set()
+    for sentences in read:
+        for sentence in sentences:
+            lower_words.update(single.intersection(sentence.tokens))
+    refused = _refused_headings(evidence, kinds, seen, genders, book, lower_words)
+    kinds.update((name, item.kind) for name, item in evidence.items())
+    return refused, kinds
+
+
 def find_actors(
     documents: Sequence[Document],
     points: Sequence[KeyPoint],
@@ -196,29 +276,21 @@ def find_actors(
     counts: Counter[str] = Counter()
     votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
     seen: dict[str, set[str]] = {}
-    evidence: dict[str, Evidence] = {}
     named_by_article: dict[str, dict[str, int]] = {}
     for document, sentences, doc_names in zip(documents, read, names, strict=True):
         in_document: Counter[str] = Counter()
         for sentence in sentences:
-            if sentence.mentions:
-                _gather(sentence, doc_names, evidence)
             for mention in sentence.mentions:
                 canonical, kind = doc_names[mention.surface]
                 in_document[canonical] += 1
-                counts[canonical] += 1
                 votes[canonical][kind] += 1
                 seen.setdefault(canonical, set()).add(mention.surface)
+        counts.update(in_document)
         named_by_article[document.id] = dict(in_document)
-    kinds = {name: _actor_kind(name, votes[name], book) for name in counts}
-    # Which names' first words the day's articles also use in lower case ("coal", "finding").
-    single = {name.split(" ", 1)[0].lower() for name in counts}
-    lower_words: set[str] = set()
-    for sentences in read:
-        for sentence in sentences:
-            lower_words.update(single.intersection(sentence.tokens))
-    refused = _refused_headings(evidence, kinds, seen, genders, book, lower_words)
-    kinds.update((name, item.kind) for name, item in evidence.items())
+
+    by_point = _attribute(documents, points, read, names, genders, counts)
+    refused, kinds = _judge_headings(documents, read, names, by_point, counts, votes, seen,
+                                     genders, book)
     actors = {
         name: Actor(
             name=name,
@@ -229,28 +301,4 @@ def find_actors(
         )
         for name in counts
     }
-
-    wanted: dict[str, set[int]] = {}
-    for point in points:
-        wanted.setdefault(point.article_id, set()).add(point.index)
-    by_point: dict[tuple[str, int], PointActors] = {}
-    for document, sentences, doc_names in zip(documents, read, names, strict=True):
-        indexes = wanted.get(document.id)
-        if not indexes:
-            continue
-        positions = [i for i, s in enumerate(document.sentences) if s.index in indexes]
-        # Reading stops after the last point: what follows cannot change who acts in it,
-        # but for a quote attributed up to FORWARD_REACH sentences later.
-        primaries = sentence_primaries(sentences[: positions[-1] + 1 + FORWARD_REACH] if positions
-                               else (), doc_names, genders)
-        for position in positions:
-            sentence_data = document.sentences[position]
-            primary = primaries[position]
-            if primary is not None and primary not in actors:
-                primary = None
-            named = [doc_names[m.surface][0] for m in sentences[position].mentions]
-            others = tuple(dict.fromkeys(n for n in named if n != primary))
-            by_point[(document.id, sentence_data.index)] = PointActors(primary, others)
-    for point in points:
-        by_point.setdefault((point.article_id, point.index), PointActors(None))
     return Attribution(actors=actors, points=by_point, named=named_by_article)
