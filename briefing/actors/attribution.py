@@ -18,34 +18,13 @@ from briefing.actors.reading import Mention, NamedSentence
 from briefing.models import ORGANISATION, PERSON, PLACE
 from briefing.nlp.wordlists import word_set
 
-_SPEECH_VERBS = word_set("speech_verbs")  # one list with the tagger and summarize
-_SKIPPABLE = frozenset(
-    "also has had have later then again previously earlier recently today yesterday "
-    "repeatedly publicly once reportedly would will could may might should not never already "
-    "just has last on Friday Monday Tuesday Wednesday Thursday Saturday Sunday".split()
-)
-_LEADING = frozenset(
-    "after before earlier later ahead speaking according in on at for during while when as "
-    "despite although though following since with without under over by from meanwhile "
-    "however last this next once if unlike like amid among separately instead indeed "
-    "yesterday today afterwards".split()
-)
-# Words that join two actors rather than describe one ("France and Germany").
-_LINKING_WORDS = frozenset(
-    "and or nor but with without to of in on at for by from than as against versus v vs "
-    "after before over under between".split()
-)
-_CONJUNCTIONS = frozenset("and but so yet or then now still also nor".split())
-_MAIN_VERBS = frozenset(
-    "is are was were has have had will would can could may might must shall should do does "
-    "did came comes went goes gave gives took takes made makes met meets held holds won wins "
-    "lost loses beat beats left leaves saw sees got gets became becomes began begins brought "
-    "brings found finds kept keeps led leads ran runs set sets sent sends spent spends stood "
-    "stands thought thinks wrote writes agreed agrees rose fell falls rises cut cuts hit hits "
-    "put puts paid pays sold sells bought buys built builds chose chooses drew draws spoke "
-    "speaks told tells said says".split()
-)
-_APPOSITIVE_OPENERS = frozenset("the a an who whose which its his her their".split())
+_SPEECH_VERBS = word_set("speech_verbs")  # the same list as the tagger's REPORTING_VERBS
+_SKIPPABLE = word_set("speaker_skippable")
+_LEADING = word_set("clause_openers")
+_LINKING_WORDS = word_set("linking_words")
+_CONJUNCTIONS = word_set("leading_conjunctions")
+_MAIN_VERBS = word_set("main_verbs")
+_APPOSITIVE_OPENERS = word_set("appositive_openers")
 _OPEN_QUOTES = frozenset("“")
 _CLOSE_QUOTES = frozenset("”")
 _STRAIGHT = '"'
