@@ -29,6 +29,12 @@ from briefing.actors import tagger as ner
 from briefing.actors.aliases import AliasBook, KnownActor, default_book, known_tags, load_aliases
 from briefing.actors.attribution import FORWARD_REACH, QUOTE_MARKS, sentence_primaries
 from briefing.actors.headings import Context, Evidence, refusals, settled_kind
+from briefing.actors.lexicon import (
+    COMPANY_FOLLOWERS,
+    COMPANY_NOUNS,
+    TEAM_FOLLOWERS,
+    WORK_NOUNS,
+)
 from briefing.actors.naming import document_names, join_surnames
 from briefing.actors.reading import (
     NamedSentence,
@@ -49,7 +55,6 @@ from briefing.models import (
     KeyPoint,
     PointActors,
 )
-from briefing.nlp.wordlists import word_set
 
 __all__ = [
     "AliasBook", "KnownActor", "NameReader", "NamedSentence", "Reading", "find_actors",
@@ -103,10 +108,6 @@ def _actor_kind(name: str, votes: Counter[str], book: AliasBook) -> str:
 _ARTICLES = frozenset(("the", "The", "a", "A", "an", "An"))
 
 
-_WORK_NOUNS = word_set("work_nouns")
-_COMPANY_NOUNS = word_set("company_nouns")
-_COMPANY_FOLLOWERS = word_set("company_followers")
-_TEAM_FOLLOWERS = word_set("team_followers")
 
 
 def _gather(
@@ -135,13 +136,13 @@ def _gather(
         if before in ner.PERSON_TITLES:
             item.titled = True
         after = tokens[end].lower() if end < len(tokens) else ""
-        if described.lower() in _WORK_NOUNS:
+        if described.lower() in WORK_NOUNS:
             item.after_work_noun += 1
-        if described in _COMPANY_NOUNS or after in _COMPANY_FOLLOWERS:
+        if described in COMPANY_NOUNS or after in COMPANY_FOLLOWERS:
             item.after_company_noun += 1
         if mention.kind == PERSON:
             item.tagged_person += 1
-        if after in _TEAM_FOLLOWERS or ner.score_line(tokens, start, end):
+        if after in TEAM_FOLLOWERS or ner.score_line(tokens, start, end):
             item.in_score_line += 1
         if sentence.headline:
             item.in_headline += 1

@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from briefing.actors import pronouns
 from briefing.actors import tagger as ner
 from briefing.actors.headings import is_outlet
+from briefing.actors.lexicon import (
+    APPOSITIVE_OPENERS,
+    CLAUSE_OPENERS,
+    LEADING_CONJUNCTIONS,
+    LINKING_WORDS,
+    MAIN_VERBS,
+    SPEAKER_SKIPPABLE,
+    SPEECH_VERBS,
+)
 from briefing.actors.reading import Mention, NamedSentence
 from briefing.models import ORGANISATION, PERSON, PLACE
-from briefing.nlp.wordlists import word_set
 
-_SPEECH_VERBS = word_set("speech_verbs")  # the same list as the tagger's REPORTING_VERBS
-_SKIPPABLE = word_set("speaker_skippable")
-_LEADING = word_set("clause_openers")
-_LINKING_WORDS = word_set("linking_words")
-_CONJUNCTIONS = word_set("leading_conjunctions")
-_MAIN_VERBS = word_set("main_verbs")
-_APPOSITIVE_OPENERS = word_set("appositive_openers")
 _OPEN_QUOTES = frozenset("“")
 _CLOSE_QUOTES = frozenset("”")
 _STRAIGHT = '"'
@@ -131,7 +132,7 @@ def _mention_starting_near(
         between = tokens[first.end : after[0].start] if after else []
         if after and len(between) <= 6 and all(
             t[:1].isupper() or t in ("'s", "’s")
-            or (_common_noun(t) and t not in _LINKING_WORDS)
+            or (_common_noun(t) and t not in LINKING_WORDS)
             # "oil and gas company": "and" joining two nouns of the description
             or (t in ("and", "&") and 0 < k < len(between) - 1
                 and _common_noun(between[k - 1]) and _common_noun(between[k + 1]))
@@ -144,13 +145,13 @@ def _mention_starting_near(
 def _common_noun(token: str) -> bool:
     """A lower-case word that may describe a name: "oil", "electro-rock", not "said"."""
     word = token.replace("-", "")
-    return word.isalpha() and word.islower() and token not in _MAIN_VERBS and not _past(token)
+    return word.isalpha() and word.islower() and token not in MAIN_VERBS and not _past(token)
 
 
 def _speaker_left(sentence: NamedSentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
     tokens, mentions = sentence.tokens, sentence.mentions
     j = verb
-    while j > 0 and tokens[j - 1] in _SKIPPABLE:
+    while j > 0 and tokens[j - 1] in SPEAKER_SKIPPABLE:
         j -= 1
     if j > 2 and tokens[j - 1] == ")" and "(" in tokens[max(j - 6, 0) : j]:
         j = max(i for i in range(max(j - 6, 0), j) if tokens[i] == "(")  # "the ONS (...) said"
@@ -173,7 +174,7 @@ def _speaker_left(sentence: NamedSentence, quoted: Sequence[bool], verb: int) ->
                     mention = _mention_ending_at(mentions, k)
                     opener = tokens[k + 1]
                     if mention and (
-                        opener.lower() in _APPOSITIVE_OPENERS or opener in ner.PERSON_TITLES
+                        opener.lower() in APPOSITIVE_OPENERS or opener in ner.PERSON_TITLES
                     ):
                         return _Ref(mention, rule="X, who..., said")
                     break
@@ -223,7 +224,7 @@ def _speaker(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
     verbs = [
         i for i, t in enumerate(tokens)
         if not quoted[i]
-        and (t in _SPEECH_VERBS or (t == "read" and tokens[i + 1 : i + 2] == [":"]))
+        and (t in SPEECH_VERBS or (t == "read" and tokens[i + 1 : i + 2] == [":"]))
     ]
     for verb in verbs:
         ref = _speaker_left(sentence, quoted, verb) or _speaker_right(sentence, quoted, verb)
@@ -256,14 +257,14 @@ def _clause_start(tokens: Sequence[str], quoted: Sequence[bool]) -> int:
     before talking to X, ...")."""
     start = _after_dateline(tokens)
     for _ in range(3):
-        while start < len(tokens) and tokens[start].lower() in _CONJUNCTIONS:
+        while start < len(tokens) and tokens[start].lower() in LEADING_CONJUNCTIONS:
             start += 1  # "And he ...", "But Mr Blair ..."
         if start < len(tokens) and tokens[start] == ",":
             start += 1  # "Then, as if ..."
         if start >= len(tokens):
             break
         word = tokens[start].lower()
-        if word not in _LEADING and not (word.endswith("ing") and len(word) > 5):
+        if word not in CLAUSE_OPENERS and not (word.endswith("ing") and len(word) > 5):
             break
         commas = [i for i in range(start + 1, len(tokens)) if tokens[i] == "," and not quoted[i]]
         if not commas:
@@ -305,7 +306,7 @@ def _subject(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
         return agent
     for i in range(start, len(tokens)):
         token = tokens[i]
-        if token in _MAIN_VERBS or _past(token):
+        if token in MAIN_VERBS or _past(token):
             before = [m for m in sentence.mentions if start <= m.start < i and not m.modifier]
             if before:
                 described = _mention_starting_near(sentence.mentions, tokens, before[0].start, 1)

@@ -20,7 +20,39 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from briefing.actors import places
-from briefing.nlp.wordlists import word_list, word_set
+from briefing.actors.lexicon import (
+    COMPANY_NOUNS,
+    DEMONYMS,
+    DIRECTIONS,
+    EVENT_SUFFIXES,
+    EXTRA_COUNTRIES,
+    EXTRA_PLACES,
+    FEMALE_TITLES,
+    FUNCTION_WORDS,
+    HOLDING_WORDS,
+    LOC_PREFIXES,
+    LOC_SUFFIXES,
+    MALE_TITLES,
+    NAME_FOLLOWERS,
+    NAME_PARTICLES,
+    NON_ENTITIES,
+    NUMBER_WORDS,
+    ORG_INNER,
+    ORG_PREFIXES,
+    ORG_SUFFIXES,
+    PERSON_NOUNS,
+    PERSON_TITLES,
+    PLACE_NOUNS,
+    PLACE_OWNERS,
+    PLACE_PREPOSITIONS,
+    POSSESSIVE_DETERMINERS,
+    SENTENCE_STARTERS,
+    SPEECH_VERBS,
+    STRONG_PERSON_TITLES,
+    TEAM_CUES,
+    TEAM_NAMES,
+)
+from briefing.nlp.wordlists import word_set
 
 PER, ORG, LOC = "PER", "ORG", "LOC"
 NOT_ENTITY = ""  # a span that is certainly no PER/ORG/LOC (a demonym, an event)
@@ -43,12 +75,6 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-# Titles that precede a person's name; they are not part of the name span.
-PERSON_TITLES = word_set("person_titles")
-# Titles that only ever precede people: a span right after one is a person.
-STRONG_PERSON_TITLES = word_set("strong_person_titles")
-MALE_TITLES = word_set("male_titles")
-FEMALE_TITLES = word_set("female_titles")
 
 
 def title_gender(tokens: Sequence[str], start: int) -> str | None:
@@ -61,48 +87,13 @@ def title_gender(tokens: Sequence[str], start: int) -> str | None:
     return None
 
 
-# Last words that make a run an organisation.
-ORG_SUFFIXES = word_set("org_suffixes")
-# First words that make a run an organisation ("Bank of England", "Ministry of Defence").
-ORG_PREFIXES = word_set("org_prefixes")
-# Last words of events and titles of works (CoNLL MISC), never an actor.
-EVENT_SUFFIXES = word_set("event_suffixes")
 # Tokens after which a capitalised word may be capitalised only because a sentence starts.
 _OPENERS = frozenset(("“", '"', ":", "(", ")", "-", "‘", "'", ".", "!", "?", ";", "—", "–"))
-# Words that may join an organisation name when the run already looks like one.
-ORG_INNER = word_set("org_inner")
-NAME_PARTICLES = word_set("name_particles")
-LOC_SUFFIXES = word_set("loc_suffixes")
-LOC_PREFIXES = word_set("loc_prefixes")
-DIRECTIONS = word_set("directions")
-# Capitalised words that are never an entity on their own.
-NON_ENTITY = word_set("non_entities")
-# Connector-free, capitalised function words that often start sentences and headlines.
-_SENTENCE_STARTERS = word_set("sentence_starters")
-REPORTING_VERBS = word_set("speech_verbs")  # one list with the speaker rules
-# After a sentence-initial word these show it is the subject, so likely a name: "Nike has".
-_NAME_FOLLOWERS = word_set("name_followers")
-_POSSESSIVE_DETERMINERS = word_set("possessive_determiners")
-# Words that never start a name, even mid-sentence ("U2's How to Dismantle a Bomb").
-_FUNCTION_WORDS = word_set("function_words")
-# Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
-_TEAM_CUES = word_set("team_cues")
 # First words that make "<word> <town>" a place rather than a club named after it.
 _PLACE_LEADS = DIRECTIONS | LOC_PREFIXES
-_TEAM_NAMES = word_set("team_names")
-# Common nouns that make the name before them a place: "the Old Mill bridge".
-_PLACE_NOUNS = word_set("place_nouns")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
-# "in X" makes a lone unknown X a place, "the mayor of X" too, but not "shares in X".
-_PLACE_PREPOSITIONS = word_set("place_prepositions")
-_PLACE_OWNERS = word_set("place_owners")
-_HOLDING_WORDS = word_set("holding_words")
-# The noun before a name says what it is: "oil firm X" a company, "coach X Y" a person.
-_COMPANY_NOUNS = word_set("company_nouns")
-_PERSON_NOUNS = word_set("person_nouns")
 _CURRENCY_SIGNS = frozenset("$€£¥")  # "C$", "HK$": money, not a name
-_NUMBER_WORDS = word_set("number_words")
 
 
 @dataclass(frozen=True)
@@ -139,7 +130,7 @@ def _given_names() -> tuple[frozenset[str], frozenset[str]]:
 
 def _stopwords() -> frozenset[str]:
     """sumy's English stop words (shipped with the package), plus our sentence starters."""
-    words: set[str] = {w.lower() for w in _SENTENCE_STARTERS}
+    words: set[str] = {w.lower() for w in SENTENCE_STARTERS}
     try:
         import sumy
 
@@ -150,9 +141,6 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-_EXTRA_COUNTRIES = word_list("extra_countries")
-_EXTRA_PLACES = word_list("extra_places")
-_DEMONYMS = word_list("demonyms")
 
 
 @functools.cache
@@ -206,18 +194,18 @@ def demonym_countries() -> dict[str, str]:
 def gazetteer() -> Gazetteer:
     """The tagger's name lists, read once per process from the files the package ships."""
     countries = set(places.load().capitals)
-    countries.update(_EXTRA_COUNTRIES)
+    countries.update(EXTRA_COUNTRIES)
     known_places = set(places.load().places)
-    known_places.update(_EXTRA_PLACES)
+    known_places.update(EXTRA_PLACES)
     male, female = _given_names()
-    known_places -= NON_ENTITY
+    known_places -= NON_ENTITIES
     known_places -= male | female
     return Gazetteer(
         countries=frozenset(countries),
         places=frozenset(known_places),
         male_names=male,
         female_names=female,
-        demonyms=frozenset(_DEMONYMS),
+        demonyms=frozenset(DEMONYMS),
         organisations=word_set("news_outlets"),
         stopwords=_stopwords(),
     )
@@ -297,7 +285,7 @@ def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
     n = len(tokens)
     i = 0
     while i < n:
-        if not cap[i] or tokens[i] in NON_ENTITY:
+        if not cap[i] or tokens[i] in NON_ENTITIES:
             i += 1
             continue
         j = i + 1
@@ -351,7 +339,7 @@ def _strip_edges(
     while start < end - (not at_sentence_start):
         first = tokens[start]
         low = first.lower()
-        common = low in _FUNCTION_WORDS or (
+        common = low in FUNCTION_WORDS or (
             at_sentence_start
             and (low in gaz.stopwords or (low in memory.body_words and low[:1].islower()))
         )
@@ -373,7 +361,7 @@ def _strip_edges(
         # One word, as most runs are: of the rules below, only the ones that drop a word
         # that is no name or a title on its own can apply.
         word = tokens[start]
-        if word in NON_ENTITY or (at_sentence_start and word in _NUMBER_WORDS):
+        if word in NON_ENTITIES or (at_sentence_start and word in NUMBER_WORDS):
             return end, end, hint, titled
         if (
             word in PERSON_TITLES and word not in memory.types and word not in _NAME_SUFFIXES
@@ -382,7 +370,7 @@ def _strip_edges(
             return start, start, hint, titled  # a title alone, unless it is a name too
         return start, end, hint, titled
     while start < end and (
-        tokens[start] in NON_ENTITY or (at_sentence_start and tokens[start] in _NUMBER_WORDS)
+        tokens[start] in NON_ENTITIES or (at_sentence_start and tokens[start] in NUMBER_WORDS)
     ):
         start += 1  # "August Denver PMI", "One U.S. firm"
     if _is_place(" ".join(tokens[start:end]), gaz, memory):
@@ -443,7 +431,7 @@ def _type_span(
         return NOT_ENTITY  # "Springfield, Ill.": a state or province, abbreviated
     if name in gaz.countries:
         return LOC
-    if start > 0 and (tokens[start - 1] in _COMPANY_NOUNS or tokens[start - 1].endswith("maker")):
+    if start > 0 and (tokens[start - 1] in COMPANY_NOUNS or tokens[start - 1].endswith("maker")):
         return ORG  # "tyre maker Pirelli", "oil firm Yukos", "club Chelsea"
     if name in memory.types:
         if name in gaz.places and _team_or_place(tokens, start, end) == ORG:
@@ -457,7 +445,7 @@ def _type_span(
         return ORG  # "& " joins partners' names: "Marks & Spencer"
     if last.endswith("shire") and last[:1].isupper():
         return _team_or_place(tokens, start, end)  # an English county, or its team
-    if len(words) == 2 and start > 0 and tokens[start - 1] in _PERSON_NOUNS and (
+    if len(words) == 2 and start > 0 and tokens[start - 1] in PERSON_NOUNS and (
         not _is_place(name, gaz, memory)
     ):
         return PER  # "coach Ana Ruiz", "wing Austin Healey"
@@ -482,15 +470,15 @@ def _type_span(
     if _followed_by_number(tokens, end) or _team_context(tokens, start, end):
         return ORG
     if (
-        not several and start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS
-        and (start < 2 or tokens[start - 2].lower() not in _HOLDING_WORDS)
+        not several and start > 0 and tokens[start - 1] in PLACE_PREPOSITIONS
+        and (start < 2 or tokens[start - 2].lower() not in HOLDING_WORDS)
     ):
         return LOC  # "in Eastmoor", but not "shares in Acme"
-    if start > 1 and tokens[start - 1] == "of" and tokens[start - 2].lower() in _PLACE_OWNERS:
+    if start > 1 and tokens[start - 1] == "of" and tokens[start - 2].lower() in PLACE_OWNERS:
         return LOC  # "the city council of Riverton", "the mayor of Northfield"
-    if end < len(tokens) and tokens[end] in _PLACE_NOUNS:
+    if end < len(tokens) and tokens[end] in PLACE_NOUNS:
         return LOC  # "the Old Mill bridge", "Kings Cross station": a named place
-    if several and last in _TEAM_NAMES:
+    if several and last in TEAM_NAMES:
         return ORG  # "Harbour City won": a club, not a person
     if (
         len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words)
@@ -553,13 +541,13 @@ def _not_an_entity(
     last = words[-1]
     if len(words) == 1:
         if (
-            last in DIRECTIONS or len(last) == 1 or last in _NUMBER_WORDS
+            last in DIRECTIONS or len(last) == 1 or last in NUMBER_WORDS
             or _demonym_like(last, gaz)
         ):
             return True
     elif _demonym_like(last, gaz) and name not in gaz.countries:
         return True  # "South African", "Struggling Japanese": an adjective phrase, not a name
-    if start > 0 and tokens[start - 1] in _POSSESSIVE_DETERMINERS and name not in gaz.countries:
+    if start > 0 and tokens[start - 1] in POSSESSIVE_DETERMINERS and name not in gaz.countries:
         return True  # "our Allies", "his Government": a common noun given a capital
     return (last in EVENT_SUFFIXES or not any(map(str.isalpha, name))
             or not _CURRENCY_SIGNS.isdisjoint(name))  # "C$", "HK$": money, not a name
@@ -573,7 +561,7 @@ def _followed_by_number(tokens: Sequence[str], end: int) -> bool:
 def _team_context(tokens: Sequence[str], start: int, end: int) -> bool:
     before = tokens[start - 1].lower() if start > 0 else ""
     after = tokens[end].lower() if end < len(tokens) else ""
-    return before in _TEAM_CUES or after in _TEAM_CUES
+    return before in TEAM_CUES or after in TEAM_CUES
 
 
 def score_line(tokens: Sequence[str], start: int, end: int) -> bool:
@@ -689,7 +677,7 @@ def _split_at_places(
     if (
         whole in memory.types or _is_place(whole, gaz, memory)
         or words[-1] in ORG_SUFFIXES or words[0] in ORG_PREFIXES or words[-1] in LOC_SUFFIXES
-        or words[-1] in EVENT_SUFFIXES or words[-1] in _TEAM_NAMES
+        or words[-1] in EVENT_SUFFIXES or words[-1] in TEAM_NAMES
     ):
         return [(start, end)]
     for length in (2, 1):
@@ -703,7 +691,7 @@ def _split_at_places(
             return [(start, end)]  # a team: "Chicago Cubs"
         if _common_nouns(rest, memory):
             return [(start, end)]  # a company named after its country: "UK Coal", "Air Asia"
-        if end - start == 2 and start > 0 and tokens[start - 1] in _PERSON_NOUNS:
+        if end - start == 2 and start > 0 and tokens[start - 1] in PERSON_NOUNS:
             return [(start, end)]  # "wing Austin Healey": a person, whatever "Austin" is
         return [(start, start + length), *_split_at_places(tokens, start + length, end, gaz,
                                                            memory)]
@@ -746,7 +734,7 @@ def _acts_next(tokens: Sequence[str], end: int) -> bool:
         return False
     word, after = tokens[end - 1], tokens[end]
     plural = word.endswith("s") and not word.endswith(("ss", "us", "is"))
-    return after in REPORTING_VERBS or (after in _NAME_FOLLOWERS and not plural)
+    return after in SPEECH_VERBS or (after in NAME_FOLLOWERS and not plural)
 
 
 def display_form(words: Sequence[str]) -> str:
