@@ -86,6 +86,9 @@ class Actor:
     kind: str  # one of ACTOR_KINDS
     aliases: tuple[str, ...] = ()  # other spellings seen, canonical name excluded
     mentions: int = 0  # how often the day's articles name it: its weight in the news
+    # Why it may not head a section (a rule of briefing.actors.headings), or None when it may;
+    # judged for the actors a section could be headed by (named in a point or a headline)
+    not_a_heading: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class Attribution:
     actors: dict[str, Actor] = field(default_factory=dict)  # by Actor.name
     # keyed by (article_id, sentence index)
     points: dict[tuple[str, int], PointActors] = field(default_factory=dict)
+    # by article id: how often the article names each actor
+    named: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,15 +138,36 @@ class BriefingPoint:
     story: str | None = None  # Story.id
     sources: tuple[str, ...] = ()  # article ids carrying it
     earlier: str | None = None  # date of an earlier briefing that already had it
+    acted: bool = True  # the primary acts or speaks in it (not merely the first actor named)
+
+
+@dataclass(frozen=True)
+class SectionStory:
+    """One story as a section shows it: its points together, in reading order.
+
+    A story sits under one heading only (its main actor's); the other actors it
+    names are listed beside it, so a reader finds it once and knows who else is in it.
+    """
+
+    story: str  # Story.id
+    title: str
+    points: tuple[BriefingPoint, ...]
+    others: tuple[str, ...] = ()  # Actor.names the story names besides the section's actor
+    sources: tuple[str, ...] = ()  # ids of every article the story draws on
 
 
 @dataclass(frozen=True)
 class ActorSection:
-    """One actor's points; `actor` is None for the points nobody acts in."""
+    """One actor's stories; `actor` is None for the stories nobody acts in."""
 
     actor: Actor | None
-    points: tuple[BriefingPoint, ...]
+    stories: tuple[SectionStory, ...]
     nothing_new: bool = False  # every point was in an earlier briefing
+
+    @property
+    def points(self) -> tuple[BriefingPoint, ...]:
+        """Every point of the section, story by story."""
+        return tuple(point for story in self.stories for point in story.points)
 
 
 @dataclass(frozen=True)
@@ -156,3 +182,5 @@ class Briefing:
     problems: tuple[Problem, ...] = ()  # inputs reported and skipped
     stories: tuple[Story, ...] = ()  # heaviest first
     omitted: tuple[str, ...] = ()  # ids of articles none of whose points fit the length caps
+    # Story.ids the length caps left out, most important first: the "Also today" list
+    left_out: tuple[str, ...] = ()

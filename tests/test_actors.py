@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.actors import find_actors, load_aliases, tag_tokens
+from briefing.actors import find_actors, load_aliases, pronouns, tag_tokens
+from briefing.actors.headings import HEADING_RULES, Context, Evidence, not_a_heading
 from briefing.models import (
     ORGANISATION,
     PERSON,
@@ -123,9 +124,9 @@ def test_bracketed_acronym_names_the_same_organisation():
 
 def test_portfolio_after_a_title_is_no_actor():
     documents, result = attribute(
-        "Lord Bach, Minister for Defence Procurement, said he was disappointed."
+        "Lord Penrose, Minister for Defence Procurement, said he was disappointed."
     )
-    assert result.points[(documents[0].id, 0)].primary == "Bach"
+    assert result.points[(documents[0].id, 0)].primary == "Penrose"
     assert "Procurement" not in result.actors
 
 
@@ -184,19 +185,19 @@ def test_a_demonym_shared_by_two_countries_names_neither():
 
 
 def test_nationality_noun_is_not_part_of_a_name():
-    _, result = attribute("Dutchman Peter Wessels lost to Daniela Hantuchova.")
-    assert "Peter Wessels" in result.actors
-    assert "Netherlands" not in {a for a in result.actors if "Wessels" in a}
+    _, result = attribute("Dutchman Peter Haverkamp lost to Daniela Korvanova.")
+    assert "Peter Haverkamp" in result.actors
+    assert "Netherlands" not in {a for a in result.actors if "Haverkamp" in a}
 
 
 def test_known_place_keeps_its_given_name_part():
-    tokens = "Thomas Slattery sued Apple in San Jose .".split()
+    tokens = "Thomas Brennock sued Apple in San Jose .".split()
     assert (5, 7, "LOC") in tag_tokens(tokens)
 
 
 def test_regional_nationality_word_is_not_part_of_a_name():
-    _, result = attribute("Californian Thomas Slattery filed the suit.")
-    assert "Thomas Slattery" in result.actors
+    _, result = attribute("Californian Thomas Brennock filed the suit.")
+    assert "Thomas Brennock" in result.actors
 
 
 def test_party_nicknames_name_the_party():
@@ -332,11 +333,11 @@ def test_pronoun_after_a_conjunction_resolves():
 
 def test_one_word_company_is_never_he():
     documents, result = attribute(
-        "Alan Milburn spoke first. The Tories were absent and Yukos was silent. "
+        "Alan Whitcombe spoke first. The Tories were absent and Norvex was silent. "
         "Nobody, he claimed, could picture it."
     )
     (document,) = documents
-    assert primary_of(result, document, "Nobody, he claimed") == "Alan Milburn"
+    assert primary_of(result, document, "Nobody, he claimed") == "Alan Whitcombe"
 
 
 def test_subject_acts_when_nobody_speaks():
@@ -350,20 +351,20 @@ def test_subject_acts_when_nobody_speaks():
 
 def test_a_country_describing_a_company_leaves_the_company_acting():
     documents, result = attribute(
-        "US aircraft firm Boeing has unveiled a new plane. Spain's Ferrovial bought a stake."
+        "US aircraft firm Aerion has unveiled a new plane. Spain's Castrel bought a stake."
     )
     (document,) = documents
-    assert primary_of(result, document, "US aircraft firm") == "Boeing"
+    assert primary_of(result, document, "US aircraft firm") == "Aerion"
     assert "United States" in result.points[(document.id, 0)].others
-    assert primary_of(result, document, "Spain's Ferrovial") == "Ferrovial"
+    assert primary_of(result, document, "Spain's Castrel") == "Castrel"
 
 
 def test_speaker_named_with_the_body_they_lead():
     documents, result = attribute(
-        "“We want to ensure success,” said BPI chairman Peter Jamieson."
+        "“We want to ensure success,” said NMA chairman Peter Lindqvist."
     )
-    assert result.points[(documents[0].id, 0)].primary == "Peter Jamieson"
-    assert "BPI" in result.points[(documents[0].id, 0)].others
+    assert result.points[(documents[0].id, 0)].primary == "Peter Lindqvist"
+    assert "NMA" in result.points[(documents[0].id, 0)].others
 
 
 def test_first_of_two_joined_actors_acts():
@@ -379,8 +380,8 @@ def test_speaker_before_a_bracketed_acronym():
 
 
 def test_one_word_name_never_titled_is_shown_as_an_organisation():
-    _, result = attribute("Shares in Yukos fell. Yukos said it would appeal.")
-    assert result.actors["Yukos"].kind == ORGANISATION
+    _, result = attribute("Shares in Norvex fell. Norvex said it would appeal.")
+    assert result.actors["Norvex"].kind == ORGANISATION
 
 
 def test_nobody_acts_in_a_sentence_without_actors():
@@ -471,3 +472,162 @@ def test_seed_sentences_are_attributed_like_a_careful_reader(seed, starts_with, 
 def test_seed_first_sentence_is_about_the_us_or_russia(seed):
     document, result = seed
     assert primary_of(result, document, "The telephone call") in {"United States", "Russia"}
+
+
+# ---------------------------------------------------------------- headings a reader trusts
+
+NO_WORDS = Context(frozenset())
+
+
+def lead_primary(*texts: str) -> str | None:
+    """The primary actor of the first sentence of the first text."""
+    documents, result = attribute(*texts)
+    return result.points[(documents[0].id, 0)].primary
+
+
+def heading_refusal(*texts: str, name: str) -> str | None:
+    _, result = attribute(*texts)
+    return result.actors[name].not_a_heading
+
+
+def test_a_film_named_after_its_noun_is_never_a_heading():
+    assert heading_refusal(
+        "Her new film Silent Harbour opened on Friday. Silent Harbour took $4m in a week.",
+        name="Silent Harbour") == "a work or event"
+
+
+def test_a_title_with_the_inside_is_a_work_not_a_person():
+    evidence = Evidence("Meet The Harpers", PERSON, mentions=3)
+    assert not_a_heading(evidence, NO_WORDS) == "a work or event"
+
+
+def test_a_reporting_outlet_is_the_source_not_the_actor():
+    text = ("Carlen Motors is in talks to sell its stake in a rival, the Financial Times has "
+            "reported.")
+    assert lead_primary(text) == "Carlen Motors"
+    assert heading_refusal(text, name="Financial Times") == "a news outlet"
+
+
+def test_according_to_a_wire_service_names_no_speaker():
+    assert lead_primary("Dorvan Bank will cut 500 jobs, according to Reuters.") != "Reuters"
+
+
+def test_a_dateline_is_not_the_subject():
+    text = "Lagos, Nigeria (CNN)Ada Okonkwo won the vote, officials said."
+    assert lead_primary(text) == "Ada Okonkwo"
+
+
+def test_demonym_company_x_goes_under_x():
+    documents, result = attribute(
+        "Russian oil and gas company Norvex is due in a US court on Monday.")
+    point = result.points[(documents[0].id, 0)]
+    assert point.primary == "Norvex"
+    assert "Russia" in point.others
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("UK Coal said its coal output fell sharply.", "UK Coal"),
+        ("Nanjing Auto makes cars. The auto maker said sales rose.", "Nanjing Auto"),
+        ("Air France cut its fares on Monday.", "Air France"),
+        ("The Bank of England held rates on Thursday.", "Bank of England"),
+    ],
+)
+def test_an_organisation_whose_name_opens_with_a_place_stays_one_name(text, name):
+    documents, result = attribute(text)
+    assert result.points[(documents[0].id, 0)].primary == name
+    assert result.actors[name].kind == ORGANISATION
+    assert not {"Coal", "Auto"} & set(result.actors)
+
+
+def test_an_abbreviated_province_after_a_town_is_no_actor():
+    _, result = attribute("The plant in Brandon, Man. will close next year.")
+    assert set(result.actors) == {"Brandon"}
+
+
+def test_a_job_title_inside_a_run_splits_the_person_from_the_body():
+    text = "Carnegie Mellon Professor Raj Reddy said the idea was simple."
+    assert lead_primary(text) == "Raj Reddy"
+
+
+def test_a_company_described_as_one_is_an_organisation_even_after_in():
+    _, result = attribute(
+        "Shares rose after the board of Indian conglomerate Kelvara met. "
+        "Investors bought a stake in Kelvara.")
+    assert result.actors["Kelvara"].kind == ORGANISATION
+    assert result.actors["Kelvara"].not_a_heading is None
+
+
+def test_an_acronym_seen_only_in_capital_headlines_is_no_heading():
+    evidence = Evidence("FTR", ORGANISATION, mentions=2, in_headline=2)
+    assert not_a_heading(evidence, NO_WORDS) == "an acronym only in headlines"
+
+
+def test_a_surname_alone_is_no_heading():
+    assert heading_refusal("Lord Penrose, 93, has died.", name="Penrose") == (
+        "a person not named in full")
+
+
+def test_two_capitalised_words_with_no_sign_of_a_person_are_no_heading():
+    evidence = Evidence("Finding Harbour", PERSON, mentions=2, first_word_common=True,
+                        surfaces={"Finding Harbour", "Harbour"})
+    assert not_a_heading(evidence, NO_WORDS) == "a person with no sign of one"
+    named = Evidence("Ada Okonkwo", PERSON, mentions=2, gendered=True)
+    assert not_a_heading(named, NO_WORDS) is None
+
+
+def test_a_place_the_gazetteer_does_not_know_is_no_heading():
+    evidence = Evidence("Dunmere", PLACE, mentions=1)
+    assert not_a_heading(evidence, NO_WORDS) == "a place the gazetteer does not know"
+
+
+def test_a_common_word_left_from_a_longer_name_is_no_heading():
+    evidence = Evidence("Coal", ORGANISATION, mentions=2)
+    assert not_a_heading(evidence, Context(frozenset({"coal"}))) == "a common word"
+
+
+def test_a_ship_is_no_heading():
+    assert not_a_heading(Evidence("HMS Dauntless", ORGANISATION, mentions=1), NO_WORDS) == (
+        "a vessel")
+
+
+def test_every_heading_rule_has_a_name_and_a_docstring():
+    assert len({name for name, _ in HEADING_RULES}) == len(HEADING_RULES)
+    assert all(rule.__doc__ for _, rule in HEADING_RULES)
+
+
+# ---------------------------------------------------------------- one pronoun resolver
+
+def test_one_gender_rule_for_both_stages():
+    assert pronouns.gender_of("female", "male", ["John"]) == "female"  # the alias book first
+    assert pronouns.gender_of(None, pronouns.title_gender("Miss"), ["John"]) == "female"
+    assert pronouns.gender_of(None, None, ["John"]) == "male"
+    assert pronouns.gender_of(None, None, ["John", "Mary"]) is None  # two ways: unsure
+
+
+def test_strict_mode_refuses_what_the_loose_mode_guesses():
+    lee = pronouns.Person("Mr Lee", "male", False)
+    kim = pronouns.Person("Dana Kim", None, False)
+    people = [[lee, kim], []]
+    assert pronouns.strict_referent(1, "male", people, lambda i: None) is None  # Kim unknown
+    history = pronouns.History([("Mr Lee", PERSON)], [["Mr Lee", "Dana Kim"]])
+    genders = {"Mr Lee": "male", "Dana Kim": None}
+    assert pronouns.loose_referent("He", history, [], genders) == "Mr Lee"
+    assert pronouns.strict_referent(1, "male", [[lee], []], lambda i: None) == lee
+
+
+def test_a_role_noun_before_two_names_makes_a_person_even_when_one_is_a_town():
+    assert lead_primary("Leicester wing Austin Healey hopes to win a recall.") == "Austin Healey"
+
+
+def test_a_lone_name_spoken_of_as_a_club_is_an_organisation():
+    _, result = attribute(
+        "Harwick captain Tom Reid scored twice. The Harwick fans sang until the end.")
+    assert result.actors["Harwick"].kind == ORGANISATION
+    assert result.actors["Harwick"].not_a_heading is None
+
+
+def test_a_name_described_as_a_group_past_the_is_an_organisation():
+    _, result = attribute("Electro-rock group The Marrows topped the poll. Marrows won again.")
+    assert result.actors["Marrows"].not_a_heading is None

@@ -13,6 +13,9 @@ import pytest
 from conftest import BUDGET
 
 from briefing.app.cli import main
+from briefing.models import Article
+from briefing.output.render import HTML_LIMIT, render
+from briefing.pipeline import build_briefing
 from briefing.summarize import ALGORITHMS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,3 +197,69 @@ def test_run_briefing_alone_writes_todays_briefing_from_seeds(tmp_path):
         path = tmp_path / "out" / f"briefing-{today}.{suffix}"
         assert path.is_file()
         assert str(Path("out") / path.name) in result.stdout
+
+
+def test_seed_story_stays_under_one_actor_with_the_others_in_also(tmp_path):
+    out = tmp_path / "out"
+    assert generate(str(SEEDS), "--out", str(out)) == 0
+    data = read_json(out)
+    [section] = [s for s in data["sections"] if s["points"]]
+    [story] = section["stories"]
+    assert len(story["points"]) == 3
+    assert section["actor"] == "Vladimir Putin"
+    assert {"Joe Biden", "United States"} <= set(story["others"])
+    text = (out / f"briefing-{DATE}.txt").read_text()
+    assert "Also: " in text and text.count("Vladimir Putin (person)") == 1
+
+
+def _word(number: int) -> str:
+    """An invented lower-case word, different for every number: 0 -> "ba", 1 -> "be" ..."""
+    letters = ""
+    for _ in range(4):
+        number, rest = divmod(number, 20)
+        letters += "bcdfghklmnprstvzjwxy"[rest] + "aeiou"[rest % 5]
+    return letters
+
+
+def many_articles(count: int) -> list[Article]:
+    """Unrelated articles: each about its own invented company, in words no other one uses."""
+    articles = []
+    for i in range(count):
+        words = [_word(i * 7 + k) for k in range(7)]
+        company = words[0].capitalize() + " Industries"
+        articles.append(Article(
+            f"n{i}", f"{company} plans {words[1]} {words[2]}",
+            f"{company} will {words[1]} its {words[2]} {words[3]} on Monday, its chief said. "
+            f"The {words[4]} {words[5]} will {words[6]} the {words[3]} next year, it added.",
+            url=f"https://news.example/{i}", source="Example News"))
+    return articles
+
+
+def test_a_huge_day_keeps_the_html_under_gmails_clip_and_lists_every_story_elsewhere():
+    briefing = build_briefing(many_articles(1500), dt.date(2026, 11, 28))
+    rendered = render(briefing, "Briefing")
+    assert len(rendered.html.encode("utf-8")) <= HTML_LIMIT
+    assert "more</li>" in rendered.html  # "and N more" closes the Also today list
+    assert len(rendered.data["left_out_stories"]) == len(briefing.left_out)
+    stories = {s["id"]: s for s in rendered.data["stories"]}
+    shown = {p["article_id"] for s in rendered.data["sections"] for p in s["points"]}
+    listed = {a for i in rendered.data["left_out_stories"] for a in stories[i]["articles"]}
+    assert shown | listed == {f"n{i}" for i in range(1500)}  # nothing dropped silently
+    assert all(stories[i]["title"] in rendered.text for i in rendered.data["left_out_stories"])
+
+
+def test_sections_too_long_for_one_message_move_their_last_stories_to_also_today():
+    def sentence(i: int, n: int) -> str:
+        return f"Kelvar{i} Group said " + " ".join(_word(i * 2000 + n * 500 + k)
+                                                   for k in range(400)) + "."
+
+    articles = [Article(f"long{i}", f"Kelvar{i} Group report",
+                        " ".join(sentence(i, n) for n in range(3)),
+                        url=f"https://news.example/long{i}", source="Example News")
+                for i in range(30)]
+    briefing = build_briefing(articles, dt.date(2026, 11, 28))
+    rendered = render(briefing, "Briefing")
+    assert len(rendered.html.encode("utf-8")) <= HTML_LIMIT
+    assert rendered.html.count("<li>") > len(briefing.left_out)  # shown stories moved there
+    for article in articles:  # each one is summarised or listed in the HTML
+        assert article.url in rendered.html

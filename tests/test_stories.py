@@ -128,17 +128,33 @@ def test_without_clustering_each_article_stands_alone(tmp_path):
 
 def test_points_sent_yesterday_are_marked_earlier(tmp_path, monkeypatch):
     out = tmp_path / "out"
-    yesterday = write_jsonl(tmp_path / "yesterday.jsonl", BRIDGE[:1])
+    early = [("gazette-early", "Northfield Gazette", 5, "Bridge to stay shut", (
+        "Council leader Maria Olsen said the bridge would stay shut for at least six weeks "
+        "while repairs are planned."))]
+    yesterday = write_jsonl(tmp_path / "yesterday.jsonl", early)
     assert main(["--quiet", "generate", str(yesterday), "--out", str(out),
                  "--date", "2026-11-27"]) == 0
     data = generate(tmp_path, write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS))
     points = [p for section in data["sections"] for p in section["points"]]
     earlier = [p for p in points if p["earlier"]]
     assert earlier and all(p["earlier"] == "2026-11-27" for p in earlier)
+    assert any(not p["earlier"] for p in points)
     monkeypatch.setenv("REPEATS", "drop")
     dropped = generate(tmp_path, write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS))
     texts = {p["text"] for s in dropped["sections"] for p in s["points"]}
     assert not texts & {p["text"] for p in earlier}
+
+
+def test_a_story_told_yesterday_in_full_is_one_line_under_its_actor(tmp_path):
+    out = tmp_path / "out"
+    yesterday = write_jsonl(tmp_path / "yesterday.jsonl", BRIDGE[:1])
+    assert main(["--quiet", "generate", str(yesterday), "--out", str(out),
+                 "--date", "2026-11-27"]) == 0
+    data = generate(tmp_path, write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS))
+    bridge = {e[0] for e in BRIDGE}
+    shown = {p["article_id"] for s in data["sections"] for p in s["points"]}
+    assert not shown & bridge
+    assert any(s["nothing_new"] for s in data["sections"])
 
 
 def test_an_actor_with_nothing_new_gets_one_line(tmp_path):
@@ -156,10 +172,15 @@ def test_length_caps_list_what_was_left_out(tmp_path, monkeypatch):
     monkeypatch.setenv("ACTORS_PER_BRIEFING", "1")
     monkeypatch.setenv("POINTS_PER_ACTOR", "1")
     data = generate(tmp_path, write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS))
-    shown = [p for section in data["sections"] for p in section["points"]]
     assert len([s for s in data["sections"] if s["actor"]]) <= 1
     assert all(len(s["points"]) <= 1 for s in data["sections"])
-    assert data["omitted_articles"]
+    assert data["omitted_articles"] and data["left_out_stories"]
+    stories = {story["id"]: story for story in data["stories"]}
+    listed = {a for i in data["left_out_stories"] for a in stories[i]["articles"]}
+    assert set(data["omitted_articles"]) <= listed  # nothing dropped without a word
     html = (tmp_path / "out" / f"briefing-{DATE}.html").read_text()
-    assert f"{len(data['omitted_articles'])} more article" in html
-    assert len(shown) <= 2
+    text = (tmp_path / "out" / f"briefing-{DATE}.txt").read_text()
+    assert "Also today" in html and "Also today" in text
+    for story_id in data["left_out_stories"]:
+        title = stories[story_id]["title"]
+        assert title in html and title in text

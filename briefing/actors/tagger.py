@@ -20,6 +20,39 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from briefing.actors import places
+from briefing.actors.lexicon import (
+    COMPANY_NOUNS,
+    DEMONYMS,
+    DIRECTIONS,
+    EVENT_SUFFIXES,
+    EXTRA_COUNTRIES,
+    EXTRA_PLACES,
+    FEMALE_TITLES,
+    FUNCTION_WORDS,
+    HOLDING_WORDS,
+    LOC_PREFIXES,
+    LOC_SUFFIXES,
+    MALE_TITLES,
+    NAME_FOLLOWERS,
+    NAME_PARTICLES,
+    NON_ENTITIES,
+    NUMBER_WORDS,
+    ORG_INNER,
+    ORG_PREFIXES,
+    ORG_SUFFIXES,
+    PERSON_NOUNS,
+    PERSON_TITLES,
+    PLACE_NOUNS,
+    PLACE_OWNERS,
+    PLACE_PREPOSITIONS,
+    POSSESSIVE_DETERMINERS,
+    SENTENCE_STARTERS,
+    SPEECH_VERBS,
+    STRONG_PERSON_TITLES,
+    TEAM_CUES,
+    TEAM_NAMES,
+)
+from briefing.nlp.wordlists import word_set
 
 PER, ORG, LOC = "PER", "ORG", "LOC"
 NOT_ENTITY = ""  # a span that is certainly no PER/ORG/LOC (a demonym, an event)
@@ -42,38 +75,6 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Titles that precede a person's name; they are not part of the name span.
-PERSON_TITLES = _words(
-    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame Lord Lady President Vice Prime Minister Premier "
-    "Chancellor King Queen Prince Princess Pope Senator Sen. Sen Governor Gov. Mayor Judge Justice "
-    "Rep. Representative Congressman Congresswoman Secretary General Gen. Colonel Col. Captain "
-    "Capt. Lieutenant Lt. Sergeant Major Admiral Commander Coach Manager Chairman Chairwoman Chair "
-    "Chief Executive Director Spokesman Spokeswoman Spokesperson Ambassador Adviser Advisor "
-    "Envoy Deputy Foreign Defence Defense Finance Interior Home Health Trade Economy Justice "
-    "Security National Attorney State Sheikh Emir Crown Saint Archbishop Bishop Rev. Reverend "
-    "Father Cardinal Assistant Producer Actor Actress Singer Star Author "
-    "Professor Prof. Prof Speaker Leader Opposition Labour Conservative Democrat Republican "
-    "Senior Former Acting First Minister's Officer Counsel Commissioner Inspector Detective "
-    "Superintendent Constable Marshal Field Striker Midfielder Defender Goalkeeper Skipper "
-    "All-rounder Batsman Bowler Champion Veteran Rookie Dr Mme Mlle Herr Frau Signor"
-)
-# Titles that only ever precede people: a span right after one is a person.
-STRONG_PERSON_TITLES = _words(
-    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame Lord Lady President Premier Chancellor King Queen "
-    "Prince "
-    "Princess Pope Senator Sen. Governor Gov. Mayor Judge Rep. Congressman Congresswoman Colonel "
-    "Col. Captain Capt. Lieutenant Lt. Sergeant Admiral Coach Spokesman Spokeswoman Ambassador "
-    "Adviser Advisor Envoy Sheikh Emir Archbishop Bishop Rev. Reverend Professor Prof. Prof "
-    "Minister "
-    "Secretary Chairman Chairwoman Mme Mlle Herr Frau Signor Striker Midfielder Defender "
-    "Goalkeeper Skipper Batsman Bowler"
-)
-MALE_TITLES = _words("Mr Mr. Sir Lord King Prince Pope Herr Signor Sheikh Emir Congressman Father")
-FEMALE_TITLES = _words("Mrs Mrs. Ms Ms. Dame Lady Queen Princess Mme Mlle Frau Congresswoman")
 
 
 def title_gender(tokens: Sequence[str], start: int) -> str | None:
@@ -86,89 +87,13 @@ def title_gender(tokens: Sequence[str], start: int) -> str | None:
     return None
 
 
-# Last words that make a run an organisation.
-ORG_SUFFIXES = _words(
-    "Inc Inc. Corp Corp. Corporation Co Co. Company Companies Ltd Ltd. Limited Plc PLC plc LLC AG "
-    "SA NV GmbH Group Holdings Holding Industries Enterprises Partners Associates Bank Bancorp "
-    "Securities Capital Investments Fund Trust Insurance Assurance Airlines Airways Air Motors "
-    "Motor Systems Technologies Technology Software Electronics Communications Telecom Networks "
-    "Media Pictures Studios Records Entertainment Broadcasting News Times Post Herald Telegraph "
-    "Journal Gazette Tribune Press Agency Exchange Council Committee Commission Party Parliament "
-    "Assembly Congress Senate Ministry Department Office Bureau Board Authority Agency Service "
-    "Services Institute Institution Foundation Association Federation Union League Club "
-    "Society Organisation Organization University College School Academy Hospital Church Court "
-    "Army Navy Police Forces Force Guard Front Movement Alliance Coalition Government "
-    "Cabinet Council FC United Rovers Wanderers Athletic Albion Hotspur Rangers Celtic Town "
-    "County Villa Olympique Sporting Newsroom Reuters Brothers Bros Stores Foods Pharmaceuticals "
-    "Chemicals Energy Oil Petroleum Gas Steel Mining Resources Railways Railway Shipping Lines "
-    "Labs Laboratories Unit Brigade Regiment Commonwealth Secretariat Tribunal"
-)
-# First words that make a run an organisation ("Bank of England", "Ministry of Defence").
-ORG_PREFIXES = _words(
-    "Bank Ministry Department University College Institute Council Commission Committee Office "
-    "Bureau Board Federation Association Union League Organisation Organization Church House "
-    "Court Party Society Academy School Museum Agency Fund Army Navy Air Deutsche Banco Banca "
-    "Banque Groupe Credit Societe Société Compagnie"
-)
-# Last words of events and titles of works (CoNLL MISC), never an actor.
-EVENT_SUFFIXES = _words(
-    "Cup Championship Championships Open Games Olympics Series Tour Prix Trophy Classic Masters "
-    "Award Awards Prize Festival Week Day Year Act Treaty Accord Accords Agreement Plan War "
-    "Election Elections Summit Conference Referendum Budget Bill"
-)
 # Tokens after which a capitalised word may be capitalised only because a sentence starts.
-_OPENERS = frozenset(("“", '"', ":", "(", "-", "‘", "'", ".", "!", "?", ";", "—", "–"))
-# Words that may join an organisation name when the run already looks like one.
-ORG_INNER = _words("of for and & de du des la le del della di the on")
-NAME_PARTICLES = _words("de da di del della van von der den du le la bin al el ibn dos das ter")
-LOC_SUFFIXES = _words(
-    "River Mountains Mountain Mount Island Islands Sea Ocean Gulf Lake Bay Strait Valley Peninsula "
-    "Province Region County Street Avenue Square Airport Desert Coast Canal Heights Hills Forest "
-    "Park Bridge Basin Plateau Cape Border Centre Center Stadium Arena Ground Road"
-)
-LOC_PREFIXES = _words(
-    "Mount Lake Cape Gulf Port Fort Saint St St. San Santa Sao Los Las North South"
-)
-DIRECTIONS = _words(
-    "North South East West Northern Southern Eastern Western Central Upper Lower New Greater"
-)
-# Capitalised words that are never an entity on their own.
-NON_ENTITY = _words(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
-    "June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept "
-    "Oct Nov Dec I I'm I've I'd I'll OK Ok TV God Christmas Easter Ramadan Mon Tue Wed Thu Fri "
-    "Sat Sun AM PM GMT BST EST EDT CET UTC Internet Web Net No Yes Oh Okay Mrs Mr Ms Dr "
-    "GDP GNP CEO CFO TV PC CD DVD VAT MP MPs MEP MEPs MSP MSPs HIV AIDS AGM IPO PR DNA SMS ID "
-    "IQ UFO FAQ"
-)
-# Connector-free, capitalised function words that often start sentences and headlines.
-_SENTENCE_STARTERS = _words(
-    "The A An This That These Those It Its He She They We You I His Her Their Our My Your But And "
-    "Or So Yet If When While As After Before Since Although Though Because Despite However "
-    "Meanwhile Earlier Later Last Next Other Some Many Most Few All Both Each Every Any No Not In "
-    "On At For From With Without By Of To Into Under Over Between Among During Until Unless "
-    "Whether What Which Who Whom Whose Where Why How There Here Then Now Still Also Even Only "
-    "Just Such Speaking According Asked Told Following Ahead Like Unlike Instead Shares Sales "
-    "Analysts Officials Police Prices Profits Police Results Sources Reports Talks Troops "
-    "Scores Teams Players Residents Witnesses Experts Critics Supporters"
-)
-REPORTING_VERBS = _words(
-    "said says told tells warned warns added adds claimed claims insisted insists argued argues "
-    "announced announces urged urges denied denies confirmed confirms accused accuses"
-)
-# After a sentence-initial word these show it is the subject, so likely a name: "Nike has".
-_NAME_FOLLOWERS = _words("has had will would")
-_POSSESSIVE_DETERMINERS = _words("our their its his her my your")
-# Words that never start a name, even mid-sentence ("U2's How to Dismantle a Bomb").
-_FUNCTION_WORDS = frozenset(
-    "the a an this that these those it its he she they we you his her their our my your "
-    "how what which who whom whose where why when do does did is are was were".split()
-)
-# Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
-_TEAM_CUES = _words(
-    "beat beats beating drew draw lost lose losing v vs vs. versus against defeated edged "
-    "thrashed"
-)
+_OPENERS = frozenset(("“", '"', ":", "(", ")", "-", "‘", "'", ".", "!", "?", ";", "—", "–"))
+# First words that make "<word> <town>" a place rather than a club named after it.
+_PLACE_LEADS = DIRECTIONS | LOC_PREFIXES
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_SCORE = re.compile(r"\d{1,2}-\d{1,2}")
+_CURRENCY_SIGNS = frozenset("$€£¥")  # "C$", "HK$": money, not a name
 
 
 @dataclass(frozen=True)
@@ -205,7 +130,7 @@ def _given_names() -> tuple[frozenset[str], frozenset[str]]:
 
 def _stopwords() -> frozenset[str]:
     """sumy's English stop words (shipped with the package), plus our sentence starters."""
-    words: set[str] = {w.lower() for w in _SENTENCE_STARTERS}
+    words: set[str] = {w.lower() for w in SENTENCE_STARTERS}
     try:
         import sumy
 
@@ -216,42 +141,6 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-_EXTRA_COUNTRIES = (
-    "Netherlands US U.S. USA U.S.A. UK U.K. Britain Great_Britain England Scotland Wales "
-    "Northern_Ireland "
-    "America Russia Iran Syria Vietnam South_Korea North_Korea Korea Taiwan Bolivia Venezuela "
-    "Tanzania Moldova Laos Czech_Republic Czechia Holland Burma Ivory_Coast Macedonia Palestine "
-    "Gaza West_Bank Kosovo Vatican Yugoslavia Zaire Bosnia Herzegovina Chechnya Kurdistan Tibet"
-)
-_EXTRA_PLACES = (
-    "Europe Asia Africa Antarctica Oceania Middle_East Far_East Balkans Caribbean Scandinavia "
-    "Latin_America North_America South_America Central_America Siberia Crimea Donbas Kashmir "
-    "Gulf Pacific Atlantic Mediterranean Baltic Kiev Kyiv Hong_Kong Wall_Street Downing_Street "
-    "Silicon_Valley Hollywood Westminster Brussels Geneva Davos Strasbourg Luxembourg Monaco "
-    "Yorkshire Lancashire Kent Surrey Essex Sussex Cornwall Devon Bavaria Quebec Ontario "
-    "Alberta Texas California Florida Ulster Sydney Melbourne Lahore Karachi Colombo"
-)
-_DEMONYMS = (
-    "American Americans British Briton Britons English Scottish Scot Scots Welsh Irish French "
-    "German Germans Italian Italians Spanish Spaniard Portuguese Dutch Belgian Swiss Austrian "
-    "Swedish Swede Norwegian Danish Dane Finnish Finn Polish Pole Czech Slovak Hungarian Romanian "
-    "Bulgarian Greek Greeks Turkish Turk Turks Russian Russians Ukrainian Ukrainians Belarusian "
-    "Georgian Armenian Azerbaijani Kazakh Chinese Japanese Korean Koreans Taiwanese Vietnamese "
-    "Thai Indonesian Malaysian Filipino Indian Indians Pakistani Pakistanis Afghan Afghans Iranian "
-    "Iranians Iraqi Iraqis Syrian Syrians Lebanese Israeli Israelis Palestinian Palestinians "
-    "Jordanian Saudi Saudis Egyptian Egyptians Libyan Tunisian Algerian Moroccan Nigerian "
-    "Kenyan Ethiopian Somali Sudanese African Africans Australian Australians Canadian "
-    "Canadians Mexican Mexicans Brazilian Brazilians Argentine Argentinian Chilean Colombian "
-    "Peruvian Venezuelan Cuban European Europeans Asian Arab Arabs Western Serb Serbs Serbian "
-    "Croat Croatian Bosnian Albanian Kurdish Kurd Kurds Chechen Zimbabwean Yemeni Qatari "
-    "Emirati Kuwaiti Sri Lankan Bangladeshi Nepalese Zealander Scandinavian Baltic Soviet Yugoslav "
-    "Slovenian Slovene Lithuanian Latvian Estonian Icelandic Cypriot Maltese Latin Caribbean "
-    "Jamaican Haitian Nicaraguan Bolivian Ecuadorean Ecuadorian Uruguayan Paraguayan Moldovan "
-    "Muslim Muslims Christian Christians Jewish Jew Jews Catholic Protestant Islamic Sunni Shia "
-    "Shi'ite Moslem Moslems Chechen Chechens Azeri Azeris Afrikaner Afrikaners Basque Basques "
-    "Tamil Tamils Hutu Hutus Tutsi Tutsis Hindu Sikh Buddhist Olympic Olympics Celsius "
-    "Fahrenheit Anglo"
-)
 
 
 @functools.cache
@@ -305,18 +194,19 @@ def demonym_countries() -> dict[str, str]:
 def gazetteer() -> Gazetteer:
     """The tagger's name lists, read once per process from the files the package ships."""
     countries = set(places.load().capitals)
-    countries.update(w.replace("_", " ") for w in _EXTRA_COUNTRIES.split())
+    countries.update(EXTRA_COUNTRIES)
     known_places = set(places.load().places)
-    known_places.update(w.replace("_", " ") for w in _EXTRA_PLACES.split())
+    known_places.update(EXTRA_PLACES)
     male, female = _given_names()
-    known_places -= NON_ENTITY
+    known_places -= NON_ENTITIES
     known_places -= male | female
     return Gazetteer(
         countries=frozenset(countries),
         places=frozenset(known_places),
         male_names=male,
         female_names=female,
-        demonyms=_words(_DEMONYMS),
+        demonyms=frozenset(DEMONYMS),
+        organisations=word_set("news_outlets"),
         stopwords=_stopwords(),
     )
 
@@ -367,6 +257,7 @@ class DocumentMemory:
 
     types: dict[str, str] = field(default_factory=dict)
     surnames: set[str] = field(default_factory=set)
+    first_names: set[str] = field(default_factory=set)  # first words of people's full names
     # Words used past a sentence's start; a lower-case one there is a common word.
     body_words: set[str] = field(default_factory=set)
     word_kinds: dict[str, str] = field(default_factory=dict)  # word of a typed name -> its type
@@ -394,7 +285,7 @@ def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
     n = len(tokens)
     i = 0
     while i < n:
-        if not cap[i] or tokens[i] in NON_ENTITY:
+        if not cap[i] or tokens[i] in NON_ENTITIES:
             i += 1
             continue
         j = i + 1
@@ -448,7 +339,7 @@ def _strip_edges(
     while start < end - (not at_sentence_start):
         first = tokens[start]
         low = first.lower()
-        common = low in _FUNCTION_WORDS or (
+        common = low in FUNCTION_WORDS or (
             at_sentence_start
             and (low in gaz.stopwords or (low in memory.body_words and low[:1].islower()))
         )
@@ -470,7 +361,7 @@ def _strip_edges(
         # One word, as most runs are: of the rules below, only the ones that drop a word
         # that is no name or a title on its own can apply.
         word = tokens[start]
-        if word in NON_ENTITY or (at_sentence_start and word in _NUMBER_WORDS):
+        if word in NON_ENTITIES or (at_sentence_start and word in NUMBER_WORDS):
             return end, end, hint, titled
         if (
             word in PERSON_TITLES and word not in memory.types and word not in _NAME_SUFFIXES
@@ -479,9 +370,9 @@ def _strip_edges(
             return start, start, hint, titled  # a title alone, unless it is a name too
         return start, end, hint, titled
     while start < end and (
-        tokens[start] in NON_ENTITY or (at_sentence_start and tokens[start] in _NUMBER_WORDS)
+        tokens[start] in NON_ENTITIES or (at_sentence_start and tokens[start] in NUMBER_WORDS)
     ):
-        start += 1  # "August Chicago NAPM", "One U.S. firm"
+        start += 1  # "August Denver PMI", "One U.S. firm"
     if _is_place(" ".join(tokens[start:end]), gaz, memory):
         return start, end, hint, titled  # "San Jose" is no "Jose" from San
     # Organisation-looking runs keep their titles and demonyms ("Russian Foreign Ministry").
@@ -489,6 +380,11 @@ def _strip_edges(
         return start, end, hint, titled
     if start < end and tokens[start] in ORG_PREFIXES and end - start > 1:
         return start, end, hint, titled
+    if (
+        at_sentence_start and end - start > 2 and _demonym_like(tokens[start + 1], gaz)
+        and (gaz.given(tokens[start + 2]) or tokens[start + 2] in PERSON_TITLES)
+    ):
+        start += 1  # "Controversial Australian Anthony Hill": an adjective opens the sentence
     # Leading place/demonym + title ("US National Security Adviser Jake Sullivan").
     k = start
     while k < end and (tokens[k] in gaz.demonyms or _place_kind(tokens[k], gaz)):
@@ -529,16 +425,32 @@ def _type_span(
         return PER
     if _not_an_entity(words, name, tokens, start, gaz):
         return NOT_ENTITY
+    if not several and start > 1 and tokens[start - 1] == "," and _abbreviated_region(
+        tokens, start, end, gaz
+    ):
+        return NOT_ENTITY  # "Springfield, Ill.": a state or province, abbreviated
     if name in gaz.countries:
         return LOC
+    if start > 0 and (tokens[start - 1] in COMPANY_NOUNS or tokens[start - 1].endswith("maker")):
+        return ORG  # "tyre maker Pirelli", "oil firm Yukos", "club Chelsea"
     if name in memory.types:
+        if name in gaz.places and _team_or_place(tokens, start, end) == ORG:
+            return ORG  # a town named in a score line is its club, whatever it was before
         return memory.types[name]
     if name in gaz.organisations:
         return ORG
     if name in gaz.places:
         return _team_or_place(tokens, start, end)
-    if last in ORG_SUFFIXES or (several and first in ORG_PREFIXES):
-        return ORG
+    if last in ORG_SUFFIXES or (several and first in ORG_PREFIXES) or "&" in words:
+        return ORG  # "& " joins partners' names: "Marks & Spencer"
+    if last.endswith("shire") and last[:1].isupper():
+        return _team_or_place(tokens, start, end)  # an English county, or its team
+    if len(words) == 2 and start > 0 and tokens[start - 1] in PERSON_NOUNS and (
+        not _is_place(name, gaz, memory)
+    ):
+        return PER  # "coach Ana Ruiz", "wing Austin Healey"
+    if several and _place_kind(first, gaz) and _common_nouns(words[1:], memory):
+        return ORG  # "UK Coal", "Nanjing Auto"
     if several and last.endswith("s") and _is_place(" ".join(words[:-1]), gaz, memory):
         return ORG  # "Chicago Cubs"
     if last in LOC_SUFFIXES or (several and first in LOC_PREFIXES):
@@ -547,10 +459,10 @@ def _type_span(
         return hint
     if several and (gaz.given(first) or _INITIAL.match(first)):
         return PER
-    if not several and last in memory.surnames:
-        return PER
+    if not several and (last in memory.surnames or last in memory.first_names):
+        return PER  # "Khan" or "Jansher" after "Jansher Khan"
     if several and last in gaz.places and first not in _PLACE_LEADS:
-        return ORG  # a club named after its town: "Dynamo Moscow", "Red Star Belgrade"
+        return ORG  # a club named after its town: "Sporting Riverton", "Real Northfield"
     if not several and len(last) <= 5 and _is_upper_word(last):
         return ORG
     if several and all(w in gaz.demonyms or w in DIRECTIONS for w in words[:-1]):
@@ -558,41 +470,34 @@ def _type_span(
     if _followed_by_number(tokens, end) or _team_context(tokens, start, end):
         return ORG
     if (
-        not several and start > 0 and tokens[start - 1] in _PLACE_PREPOSITIONS
-        and (start < 2 or tokens[start - 2].lower() not in _HOLDING_WORDS)
+        not several and start > 0 and tokens[start - 1] in PLACE_PREPOSITIONS
+        and (start < 2 or tokens[start - 2].lower() not in HOLDING_WORDS)
     ):
-        return LOC  # "in Tavildara", but not "shares in Yukos"
-    if start > 1 and tokens[start - 1] == "of" and tokens[start - 2].lower() in _PLACE_OWNERS:
+        return LOC  # "in Eastmoor", but not "shares in Acme"
+    if start > 1 and tokens[start - 1] == "of" and tokens[start - 2].lower() in PLACE_OWNERS:
         return LOC  # "the city council of Riverton", "the mayor of Northfield"
-    if end < len(tokens) and tokens[end] in _PLACE_NOUNS:
+    if end < len(tokens) and tokens[end] in PLACE_NOUNS:
         return LOC  # "the Old Mill bridge", "Kings Cross station": a named place
-    if several and last in _TEAM_NAMES:
+    if several and last in TEAM_NAMES:
         return ORG  # "Harbour City won": a club, not a person
-    if len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words):
+    if (
+        len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words)
+        and first.lower() not in gaz.stopwords  # "All Blacks" is no person
+    ):
         return PER
     return None
 
 
-# First words that make "<word> <town>" a place rather than a club named after it.
-_PLACE_LEADS = DIRECTIONS | LOC_PREFIXES
-_TEAM_NAMES = _words("City Town United Rovers Wanderers Athletic Albion County Villa Rangers")
-# Common nouns that make the name before them a place: "the Old Mill bridge".
-_PLACE_NOUNS = _words(
-    "bridge road street avenue station airport hospital river lake valley park square tunnel "
-    "stadium dam harbour harbor port estate motorway highway railway canal reservoir"
-)
-_INITIAL = re.compile(r"^[A-Z]\.$")
-_SCORE = re.compile(r"\d{1,2}-\d{1,2}")
-_PLACE_PREPOSITIONS = _words("in near outside")
-_PLACE_OWNERS = _words(
-    "city town village county province region capital mayor council residents people citizens "
-    "outskirts suburbs centre center streets"
-)
-_HOLDING_WORDS = _words("shares stake stakes invest invested investment investors interest")
-_NUMBER_WORDS = _words(
-    "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty Hundred Thousand "
-    "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Last Next Half"
-)
+def _abbreviated_region(tokens: Sequence[str], start: int, end: int, gaz: Gazetteer) -> bool:
+    """A short word after "<Town>," and before a full stop: an abbreviated state or province."""
+    word = tokens[start]
+    return (
+        start >= 2 and tokens[start - 1] == "," and tokens[start - 2][:1].isupper()
+        and end < len(tokens) and tokens[end] == "." and len(word) <= 5
+        and word not in gaz.countries and not gaz.given(word)
+    )
+
+
 
 
 def _demonym_like(word: str, gaz: Gazetteer) -> bool:
@@ -636,15 +541,16 @@ def _not_an_entity(
     last = words[-1]
     if len(words) == 1:
         if (
-            last in DIRECTIONS or len(last) == 1 or last in _NUMBER_WORDS
+            last in DIRECTIONS or len(last) == 1 or last in NUMBER_WORDS
             or _demonym_like(last, gaz)
         ):
             return True
     elif _demonym_like(last, gaz) and name not in gaz.countries:
         return True  # "South African", "Struggling Japanese": an adjective phrase, not a name
-    if start > 0 and tokens[start - 1] in _POSSESSIVE_DETERMINERS and name not in gaz.countries:
+    if start > 0 and tokens[start - 1] in POSSESSIVE_DETERMINERS and name not in gaz.countries:
         return True  # "our Allies", "his Government": a common noun given a capital
-    return last in EVENT_SUFFIXES or not any(map(str.isalpha, name))
+    return (last in EVENT_SUFFIXES or not any(map(str.isalpha, name))
+            or not _CURRENCY_SIGNS.isdisjoint(name))  # "C$", "HK$": money, not a name
 
 
 def _followed_by_number(tokens: Sequence[str], end: int) -> bool:
@@ -655,7 +561,15 @@ def _followed_by_number(tokens: Sequence[str], end: int) -> bool:
 def _team_context(tokens: Sequence[str], start: int, end: int) -> bool:
     before = tokens[start - 1].lower() if start > 0 else ""
     after = tokens[end].lower() if end < len(tokens) else ""
-    return before in _TEAM_CUES or after in _TEAM_CUES
+    return before in TEAM_CUES or after in TEAM_CUES
+
+
+def score_line(tokens: Sequence[str], start: int, end: int) -> bool:
+    """A name right before a score ("Eastport 5-4", "Leeds 2 Everton 1"): surely a sports side."""
+    return end + 1 < len(tokens) and (
+        bool(_SCORE.fullmatch(tokens[end]))
+        or (tokens[end].isdigit() and len(tokens[end]) == 1 and tokens[end + 1][:1].isupper())
+    )
 
 
 def _team_or_place(tokens: Sequence[str], start: int, end: int) -> str:
@@ -693,6 +607,9 @@ def _type_run(
     typed: list[_Typed] = []
     # A one-word run has nothing to split off; most runs are one word, so skip the call.
     parts = (
+        [piece for part in _split_at_titles(tokens, run_start, run_end)
+         for piece in _split_at_places(tokens, *part, gaz, memory)]
+        if run_end - run_start > 2 else
         _split_at_places(tokens, run_start, run_end, gaz, memory)
         if run_end - run_start > 1 else ((run_start, run_end),)
     )
@@ -748,7 +665,7 @@ def _is_place(name: str, gaz: Gazetteer, memory: DocumentMemory) -> bool:
 def _split_at_places(
     tokens: Sequence[str], start: int, end: int, gaz: Gazetteer, memory: DocumentMemory
 ) -> list[tuple[int, int]]:
-    """Split a place off the front of a longer run: "U.S. Labor Day", "Chicago NAPM".
+    """Split a place off the front of a longer run: "U.S. Labor Day", "Denver PMI".
 
     Runs that name an organisation ("U.S. Labor Department"), a known whole ("New York") or
     a team ("New York Yankees") stay whole.
@@ -760,7 +677,7 @@ def _split_at_places(
     if (
         whole in memory.types or _is_place(whole, gaz, memory)
         or words[-1] in ORG_SUFFIXES or words[0] in ORG_PREFIXES or words[-1] in LOC_SUFFIXES
-        or words[-1] in EVENT_SUFFIXES or words[-1] in _TEAM_NAMES
+        or words[-1] in EVENT_SUFFIXES or words[-1] in TEAM_NAMES
     ):
         return [(start, end)]
     for length in (2, 1):
@@ -772,8 +689,38 @@ def _split_at_places(
             continue
         if len(rest) == 1 and rest[0].endswith("s") and rest[0][1:].islower():
             return [(start, end)]  # a team: "Chicago Cubs"
+        if _common_nouns(rest, memory):
+            return [(start, end)]  # a company named after its country: "UK Coal", "Air Asia"
+        if end - start == 2 and start > 0 and tokens[start - 1] in PERSON_NOUNS:
+            return [(start, end)]  # "wing Austin Healey": a person, whatever "Austin" is
         return [(start, start + length), *_split_at_places(tokens, start + length, end, gaz,
                                                            memory)]
+    return [(start, end)]
+
+
+def _common_nouns(words: Sequence[str], memory: DocumentMemory) -> bool:
+    """Capitalised words the document also writes in lower case ("Coal" and "coal"): after a
+    place they make one organisation's name, not a place and a fragment."""
+    return all(
+        w[1:].islower() and w.lower() in memory.body_words and w not in memory.types
+        for w in words
+    )
+
+
+def _split_at_titles(tokens: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
+    """Split a run at a person's title inside it, or at a given name after an acronym:
+    "Carnegie Mellon Professor Raj Reddy" is a university and a professor, "EADS Philippe
+    Camus" a company and its chief. A run of titles, demonyms or places before the title
+    ("Israeli Prime Minister ...") is the title's own description and stays."""
+    gaz = gazetteer()
+    for k in range(start + 1, end - 1):
+        if tokens[k] in STRONG_PERSON_TITLES and tokens[k + 1][:1].isupper() and any(
+            w not in PERSON_TITLES and w not in gaz.demonyms and not _place_kind(w, gaz)
+            for w in tokens[start:k]
+        ):
+            return [(start, k), (k, end)]
+        if _is_upper_word(tokens[k - 1]) and gaz.given(tokens[k]) and tokens[k + 1][1:].islower():
+            return [(start, k), (k, end)]  # "EADS Philippe Camus": a company, then its man
     return [(start, end)]
 
 
@@ -787,7 +734,7 @@ def _acts_next(tokens: Sequence[str], end: int) -> bool:
         return False
     word, after = tokens[end - 1], tokens[end]
     plural = word.endswith("s") and not word.endswith(("ss", "us", "is"))
-    return after in REPORTING_VERBS or (after in _NAME_FOLLOWERS and not plural)
+    return after in SPEECH_VERBS or (after in NAME_FOLLOWERS and not plural)
 
 
 def display_form(words: Sequence[str]) -> str:
@@ -848,6 +795,7 @@ def _learn(tokens: Sequence[str], spans: Sequence[Span], memory: DocumentMemory)
                 taught.add(surname)
             memory.surnames.add(surname)
             memory.remember(surname, PER)
+            memory.first_names.add(tokens[start])
     return taught
 
 

@@ -4,6 +4,11 @@ Templates are Jinja2 files: the bundled ones in this package's `templates/`
 folder, overridden file by file by a user's TEMPLATES_DIR. HTML is
 autoescaped, so nothing from an article can become markup; premailer then
 inlines the CSS for mail clients, keeping media queries in a style tag.
+
+Gmail clips a message whose HTML passes 102 KB and hides the rest, so the
+HTML is kept under HTML_LIMIT bytes however many articles came in: the "Also
+today" list is shortened to fit and ends with "and N more" (the text part and
+the JSON keep every story).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 import jinja2
 from premailer import Premailer
 
-from briefing.models import ActorSection, Article, Briefing
+from briefing.models import ActorSection, Article, Briefing, Story
 from briefing.output import Rendered
 
 # Inside the package, so a wheel or `pip install .` carries them.
@@ -24,6 +29,8 @@ BUNDLED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 HTML_TEMPLATE = "briefing.html"
 TEXT_TEMPLATE = "briefing.txt"
 TEXT_WIDTH = 76
+HTML_LIMIT = 100_000  # bytes of inlined HTML; Gmail clips past 102 KB
+SOURCES_SHOWN = 5  # outlets named beside a point; the others are counted
 
 
 def template_dirs(user_dir: Path | None = None) -> list[Path]:
@@ -66,12 +73,59 @@ def render(
     templates_dir: Path | None = None,
     language: str = "en",
 ) -> Rendered:
-    """Render the briefing as inlined HTML, plain text and a JSON-ready dict."""
+    """Render the briefing as inlined HTML, plain text and a JSON-ready dict.
+
+    The HTML lists as many "Also today" stories as fit under HTML_LIMIT bytes.
+    """
     environment = make_environment(templates_dir)
     context = template_context(briefing, subject, language)
-    html = environment.get_template(HTML_TEMPLATE).render(context)
     text = environment.get_template(TEXT_TEMPLATE).render(context)
-    return Rendered(subject=subject, html=inline_css(html), text=text, data=to_json(briefing))
+    html = _html_within_limit(environment, context)
+    return Rendered(subject=subject, html=html, text=text, data=to_json(briefing))
+
+
+def _html_within_limit(environment: jinja2.Environment, context: dict[str, Any]) -> str:
+    """The inlined HTML, its "Also today" list cut to fit HTML_LIMIT, "and N more" past it.
+
+    Should the sections alone pass the limit (very long points), the last stories move to
+    the head of "Also today" until they fit; the text part and the JSON keep them all.
+    """
+    template = environment.get_template(HTML_TEMPLATE)
+    sections = [dict(section, stories=list(section["stories"])) for section in context["sections"]]
+    moved: list[dict[str, Any]] = []
+
+    def with_shown(count: int) -> str:
+        also = moved + context["also_today"]
+        shown = {**context, "sections": [s for s in sections if s["stories"] or s["nothing_new"]],
+                 "also_today": also[:count], "also_today_more": len(also) - count}
+        return inline_css(template.render(shown))
+
+    def size(html: str) -> int:
+        return len(html.encode("utf-8"))
+
+    while size(bare := with_shown(0)) > HTML_LIMIT and any(s["stories"] for s in sections):
+        last = next(s for s in reversed(sections) if s["stories"])
+        moved.insert(0, _also_from_shown(last["stories"].pop()))
+    total = len(moved) + len(context["also_today"])
+    html = with_shown(total)
+    if size(html) <= HTML_LIMIT or not total:
+        return html
+    each = max((size(html) - size(bare)) / total, 1.0)
+    count = max(int((HTML_LIMIT - size(bare)) / each) - 1, 0)
+    html = with_shown(count)
+    while count and size(html) > HTML_LIMIT:
+        count = count * 9 // 10
+        html = with_shown(count)
+    return html
+
+
+def _also_from_shown(story: dict[str, Any]) -> dict[str, Any]:
+    """A section's story as an "Also today" line, shaped like ``_left_out_view``'s."""
+    first = story["sources"][0]
+    return {"id": story["id"], "title": story["title"], "url": first["url"],
+            "source": first["source"], "number": first["number"],
+            "numbers": sorted(s["number"] for s in story["sources"]),
+            "source_count": len(story["sources"])}
 
 
 def inline_css(html: str) -> str:
@@ -90,9 +144,10 @@ def inline_css(html: str) -> str:
 def template_context(briefing: Briefing, subject: str, language: str = "en") -> dict[str, Any]:
     """What every template receives (documented in the README)."""
     articles = {article.id: article for article in briefing.articles}
-    story_titles = {story.id: story.title for story in briefing.stories}
-    sections = [_section_view(section, articles, story_titles) for section in briefing.sections]
     numbers = {article_id: n for n, article_id in enumerate(articles, start=1)}
+    stories = {story.id: story for story in briefing.stories}
+    sections = [_section_view(section, articles, numbers) for section in briefing.sections]
+    also = [_left_out_view(stories[i], articles, numbers) for i in briefing.left_out]
     return {
         "subject": subject,
         "date": briefing.date.isoformat(),
@@ -104,6 +159,9 @@ def template_context(briefing: Briefing, subject: str, language: str = "en") -> 
         "article_count": len(briefing.articles),
         "point_count": sum(len(section["points"]) for section in sections),
         "story_count": len(briefing.stories),
+        "shown_story_count": sum(len(section["stories"]) for section in sections),
+        "also_today": also,
+        "also_today_more": 0,
         "omitted": [_article_view(articles[i], numbers[i]) for i in briefing.omitted],
         "problems": [
             {"source": shown_source(p.source), "reason": p.reason} for p in briefing.problems
@@ -142,32 +200,66 @@ def _is_absolute_http(url: str | None) -> bool:
     return bool(url) and url.lower().startswith(("http://", "https://"))
 
 
-def _section_view(
-    section: ActorSection, articles: dict[str, Article], story_titles: dict[str, str]
+def _left_out_view(
+    story: Story, articles: dict[str, Article], numbers: dict[str, int]
 ) -> dict[str, Any]:
-    numbers = {article_id: n for n, article_id in enumerate(articles, start=1)}
+    """A story the caps left out, as one "Also today" line: its headline and first source."""
+    first = _article_view(articles[story.article_ids[0]], numbers[story.article_ids[0]])
+    return {
+        "id": story.id,
+        "title": story.title,
+        "url": first["url"],
+        "source": first["source"],
+        "number": first["number"],
+        "numbers": sorted(numbers[i] for i in story.article_ids),
+        "source_count": len(story.article_ids),
+    }
 
+
+def _section_view(
+    section: ActorSection, articles: dict[str, Article], numbers: dict[str, int]
+) -> dict[str, Any]:
     def view(article_id: str) -> dict[str, Any]:
         return _article_view(articles[article_id], numbers[article_id])
 
     actor = section.actor
+    stories = []
+    for story in section.stories:
+        points = []
+        for item in story.points:
+            sources = [view(source) for source in item.sources or (item.point.article_id,)]
+            points.append({
+                "text": item.point.text,
+                "others": list(item.others),
+                "article": view(item.point.article_id),
+                "sources": sources,
+                "sources_shown": sources[:SOURCES_SHOWN],
+                "sources_more": max(len(sources) - SOURCES_SHOWN, 0),
+                "story": story.title,
+                "earlier": item.earlier,
+                "index": item.point.index,
+            })
+        sources = [view(source) for source in story.sources]
+        outlets = [source["source"] for source in sources]
+        for source in sources:  # one outlet twice ("CNN · CNN") says nothing: name the article
+            unique = source["source"] and outlets.count(source["source"]) == 1
+            source["label"] = source["source"] if unique else source["title"]
+        stories.append({
+            "id": story.story,
+            "title": story.title,
+            "others": list(story.others),
+            "sources": sources,
+            "sources_shown": sources[:SOURCES_SHOWN],
+            "sources_more": max(len(sources) - SOURCES_SHOWN, 0),
+            "points": points,
+        })
     return {
         "name": actor.name if actor else None,
         "kind": actor.kind if actor else None,
         "aliases": list(actor.aliases) if actor else [],
         "nothing_new": section.nothing_new,
-        "points": [
-            {
-                "text": item.point.text,
-                "others": list(item.others),
-                "article": view(item.point.article_id),
-                "sources": [view(source) for source in item.sources or (item.point.article_id,)],
-                "story": story_titles.get(item.story or ""),
-                "earlier": item.earlier,
-                "index": item.point.index,
-            }
-            for item in section.points
-        ],
+        "stories": stories,
+        "points": [point for story in stories for point in story["points"]],
     }
 
 
@@ -211,6 +303,7 @@ def to_json(briefing: Briefing) -> dict[str, Any]:
                 "kind": actor.kind,
                 "aliases": list(actor.aliases),
                 "mentions": actor.mentions,
+                "not_a_heading": actor.not_a_heading,
                 "points": involvement.get(actor.name, []),
             }
             for actor in actors
@@ -232,6 +325,13 @@ def to_json(briefing: Briefing) -> dict[str, Any]:
             {
                 "actor": section.actor.name if section.actor else None,
                 "nothing_new": section.nothing_new,
+                "stories": [
+                    {"id": story.story, "title": story.title, "articles": list(story.sources),
+                     "others": list(story.others),
+                     "points": [{"article_id": i.point.article_id, "index": i.point.index}
+                                for i in story.points]}
+                    for story in section.stories
+                ],
                 "points": [
                     {"article_id": i.point.article_id, "index": i.point.index,
                      "text": i.point.text, "others": list(i.others), "story": i.story,
@@ -242,5 +342,6 @@ def to_json(briefing: Briefing) -> dict[str, Any]:
             for section in briefing.sections
         ],
         "omitted_articles": list(briefing.omitted),
+        "left_out_stories": list(briefing.left_out),
         "problems": [{"source": p.source, "reason": p.reason} for p in briefing.problems],
     }

@@ -24,7 +24,6 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain, groupby
 from typing import NamedTuple
@@ -212,11 +211,15 @@ _ADVERBS = {
         "however meanwhile also nevertheless nonetheless besides moreover furthermore".split()
     )
 }
-_PRONOUN_GENDER = {"he": "male", "his": "male", "she": "female", "her": "female"}
+# The pronoun table and the gender rule are the actors stage's (one resolver for both
+# stages); imported here rather than at the top, where the ranking code is being edited.
+from briefing.actors import pronouns  # noqa: E402
+from briefing.actors.pronouns import Person  # noqa: E402
+
+_PRONOUN_GENDER = pronouns.PRONOUN_GENDER
 _POSSESSIVE_PRONOUNS = frozenset({"his", "her"})
 # "Mr Eddington": how an article names a person once introduced.
 _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr)\.? ([A-Z][\w'’-]+)")
-_HONORIFIC_GENDER = {"Mr": "male", "Mrs": "female", "Ms": "female", "Miss": "female"}
 _FIRST_WORD = re.compile(r"[\w'’-]+")
 _TAIL_PRONOUN = re.compile(r"^(\W*(?:\w+\W+){0,2}?)(he|she)\b")
 
@@ -242,15 +245,6 @@ def drop_connective(text: str, language: str = "english") -> str:
     if not following or following.group().lower() in _SPEECH_VERBS:
         return text  # "Also, said Mr Trainor, ...": the rest is no sentence of its own
     return rest[:1].upper() + rest[1:]
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone a sentence names, as a point would name them."""
-
-    name: str  # "Mr Eddington" when the article uses that form, else "Rod Eddington"
-    gender: str | None  # "male", "female", or None when nothing in the article says
-    possessive: bool  # named as "Rod Eddington's": a pronoun after may mean what is his
 
 
 class Readable:
@@ -291,27 +285,15 @@ class Readable:
     def referent(self, position: int, gender: str, depth: int = 0) -> Person | None:
         """The one person a "he" or "she" at `position` can mean, or None when unsure.
 
-        Only the sentence just before counts. Every person it names must be
-        of known gender (from a title or a given name), and exactly one of the
-        pronoun's. When it names nobody but speaks of someone the same way
-        ("He said ... He added ..."), its own referent is meant, up to three
-        sentences back.
+        The strict mode of the one resolver (``pronouns.strict_referent``): only the
+        sentence just before counts, and it must leave no doubt.
         """
-        if position == 0 or depth > 2:
-            return None
-        named = self.people()[position - 1]
-        previous = drop_connective(self.document.sentences[position - 1].text, self.language)
-        slot = _pronoun_slot(previous.lstrip())
-        same_pronoun = slot is not None and _PRONOUN_GENDER[
-            previous.lstrip()[slice(*slot)].lower()] == gender
-        if not named:
-            return self.referent(position - 1, gender, depth + 1) if same_pronoun else None
-        if same_pronoun:
-            return None  # "He met Mr Lee. He said ...": either may be meant
-        if not all(person.gender and not person.possessive for person in named):
-            return None
-        plausible = {person.name: person for person in named if person.gender == gender}
-        return next(iter(plausible.values())) if len(plausible) == 1 else None
+        def opening_gender(i: int) -> str | None:
+            previous = drop_connective(self.document.sentences[i].text, self.language).lstrip()
+            slot = _pronoun_slot(previous)
+            return _PRONOUN_GENDER[previous[slice(*slot)].lower()] if slot else None
+
+        return pronouns.strict_referent(position, gender, self.people(), opening_gender, depth)
 
     def people(self) -> list[list[Person]]:
         """The people each sentence names."""
@@ -366,11 +348,9 @@ def _people(document: Document, tagging: ner.Tagging | None = None) -> list[list
         surname = tokens[end - 1]
         title = titles[surname].most_common(1)[0][0] if surname in titles else None
         full = full_names.get(surname, set())
-        gender = _HONORIFIC_GENDER.get(title or "") or ner.title_gender(tokens, start)
         firsts = {name.split()[0] for name in full}
-        male, female = firsts & given.male_names, firsts & given.female_names
-        if gender is None and bool(male) != bool(female):
-            gender = "male" if male else "female"
+        gender = pronouns.gender_of(
+            None, pronouns.title_gender(title) or ner.title_gender(tokens, start), firsts)
         if end - start == 1 and not (title or full or gender or given.given(surname)):
             return None  # "Commons", "Premiership": a bare word the tagger took for a name
         if title:

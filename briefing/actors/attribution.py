@@ -1,0 +1,390 @@
+"""Attribution: who speaks or acts in each sentence of a document.
+
+The speaker of a "said"/"told"/"according to" pattern or of the quotation the sentence belongs
+to (news quotes run on over paragraphs), else the grammatical subject after any dateline and
+leading clause; a pronoun resolves through the one resolver (``pronouns``, loose mode). A news
+outlet is never the speaker: it is where the point comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from briefing.actors import pronouns
+from briefing.actors import tagger as ner
+from briefing.actors.headings import is_outlet
+from briefing.actors.lexicon import (
+    APPOSITIVE_OPENERS,
+    CLAUSE_OPENERS,
+    LEADING_CONJUNCTIONS,
+    LINKING_WORDS,
+    MAIN_VERBS,
+    SPEAKER_SKIPPABLE,
+    SPEECH_VERBS,
+)
+from briefing.actors.reading import Mention, NamedSentence
+from briefing.models import ORGANISATION, PERSON, PLACE
+
+_OPEN_QUOTES = frozenset("“")
+_CLOSE_QUOTES = frozenset("”")
+_STRAIGHT = '"'
+QUOTE_MARKS = _OPEN_QUOTES | _CLOSE_QUOTES | {_STRAIGHT}
+_CLAUSE_BREAKS = frozenset(", ; : “ ” \" — – ( )".split())
+_PRONOUNS = pronouns.SUBJECT_PRONOUNS
+_POSSESSIVES = pronouns.POSSESSIVES
+_PLURAL = pronouns.PLURALS
+
+
+@dataclass(frozen=True)
+class _Quotes:
+    """Where a sentence stands towards quotation marks."""
+
+    starts_inside: bool  # continues a quotation opened earlier
+    quoted: list[bool]  # per token: inside quotation marks (the marks included)
+    open_at_end: bool  # the quotation runs on into the next sentence or paragraph
+
+    @property
+    def opens_with_quote(self) -> bool:
+        return bool(self.quoted) and self.quoted[0]
+
+
+def _quote_flags(sentences: Sequence[NamedSentence]) -> list[_Quotes]:
+    """For each sentence: does it start inside a quotation, and which tokens are quoted.
+
+    News convention: a quotation running over paragraphs leaves the paragraph unclosed and
+    opens the next one with a quote mark again, so an open quote continues only into a
+    paragraph that starts with a quote mark.
+    """
+    flags = []
+    open_ = False
+    paragraph = None
+    for sentence in sentences:
+        tokens = sentence.tokens
+        first = tokens[0] if tokens else ""
+        skip_first = False
+        if sentence.paragraph != paragraph:
+            paragraph = sentence.paragraph
+            if open_ and (first in _OPEN_QUOTES or first == _STRAIGHT):
+                skip_first = True  # the paragraph re-opens the running quote
+            elif open_:
+                open_ = False
+        starts_inside = open_
+        if not skip_first and QUOTE_MARKS.isdisjoint(tokens):  # most sentences: no marks
+            flags.append(_Quotes(starts_inside, [open_] * len(tokens), open_))
+            continue
+        quoted = []
+        for i, token in enumerate(tokens):
+            if i == 0 and skip_first:
+                quoted.append(True)
+            elif token in _OPEN_QUOTES:
+                open_ = True
+                quoted.append(True)
+            elif token in _CLOSE_QUOTES:
+                quoted.append(True)
+                open_ = False
+            elif token == _STRAIGHT:
+                quoted.append(True)
+                open_ = not open_
+            else:
+                quoted.append(open_)
+        flags.append(_Quotes(starts_inside or skip_first, quoted, open_))
+    return flags
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """Who a rule pointed at: a mention in the sentence, or a pronoun to resolve."""
+
+    mention: Mention | None = None
+    pronoun: str | None = None
+    rule: str = ""
+
+
+def _mention_ending_at(mentions: Sequence[Mention], end: int) -> Mention | None:
+    for mention in mentions:
+        if mention.end == end and not mention.modifier:
+            return mention
+    return None
+
+
+def _mention_starting_near(
+    mentions: Sequence[Mention], tokens: Sequence[str], start: int, reach: int = 4
+) -> Mention | None:
+    """The name starting at ``start`` after articles and titles, within ``reach`` tokens."""
+    i = start
+    while i < len(tokens) and i < start + reach and (
+        tokens[i] in ("the", "The", "a", "A") or tokens[i] in ner.PERSON_TITLES
+        or tokens[i] in _OPEN_QUOTES or tokens[i] == _STRAIGHT
+    ):
+        i += 1
+    candidates = [m for m in mentions if m.start == i]
+    if not candidates:
+        return None
+    first = candidates[0]
+    if first.modifier or first.kind in (PLACE, ORGANISATION):
+        # "US National Security Adviser Jake Sullivan", "US aircraft firm Boeing", "BPI
+        # chairman Peter Jamieson": the name a country or a body describes is the actor,
+        # when only a title or a noun stands between.
+        wanted = (PERSON,) if first.kind == ORGANISATION and not first.modifier else (
+            PERSON, ORGANISATION)
+        after = [m for m in mentions if m.start >= first.end and m.kind in wanted]
+        between = tokens[first.end : after[0].start] if after else []
+        if after and len(between) <= 6 and all(
+            t[:1].isupper() or t in ("'s", "’s")
+            or (_common_noun(t) and t not in LINKING_WORDS)
+            # "oil and gas company": "and" joining two nouns of the description
+            or (t in ("and", "&") and 0 < k < len(between) - 1
+                and _common_noun(between[k - 1]) and _common_noun(between[k + 1]))
+            for k, t in enumerate(between)
+        ):
+            return after[0]
+    return first
+
+
+def _common_noun(token: str) -> bool:
+    """A lower-case word that may describe a name: "oil", "electro-rock", not "said"."""
+    word = token.replace("-", "")
+    return word.isalpha() and word.islower() and token not in MAIN_VERBS and not _past(token)
+
+
+def _speaker_left(sentence: NamedSentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
+    tokens, mentions = sentence.tokens, sentence.mentions
+    j = verb
+    while j > 0 and tokens[j - 1] in SPEAKER_SKIPPABLE:
+        j -= 1
+    if j > 2 and tokens[j - 1] == ")" and "(" in tokens[max(j - 6, 0) : j]:
+        j = max(i for i in range(max(j - 6, 0), j) if tokens[i] == "(")  # "the ONS (...) said"
+    if j > 0 and not quoted[j - 1]:
+        mention = _mention_ending_at(mentions, j)
+        if mention:
+            # "France and Germany vowed": the first of joined speakers leads.
+            while mention.start > 1 and tokens[mention.start - 1] in ("and", ","):
+                earlier = _mention_ending_at(mentions, mention.start - 1)
+                if earlier is None:
+                    break
+                mention = earlier
+            return _Ref(mention, rule="X said")
+        previous = tokens[j - 1]
+        if previous in _PRONOUNS or previous in _PLURAL:
+            return _Ref(pronoun=previous, rule="he said")
+        if previous == ",":  # "Jake Sullivan, the national security adviser, said"
+            for k in range(j - 2, max(j - 14, 0), -1):
+                if tokens[k] == ",":
+                    mention = _mention_ending_at(mentions, k)
+                    opener = tokens[k + 1]
+                    if mention and (
+                        opener.lower() in APPOSITIVE_OPENERS or opener in ner.PERSON_TITLES
+                    ):
+                        return _Ref(mention, rule="X, who..., said")
+                    break
+    return None
+
+
+def _speaker_right(sentence: NamedSentence, quoted: Sequence[bool], verb: int) -> _Ref | None:
+    tokens = sentence.tokens
+    if verb == 0 or tokens[verb - 1] not in (",", "”", _STRAIGHT):
+        return None
+    mention = _mention_starting_near(sentence.mentions, tokens, verb + 1)
+    if mention and not quoted[mention.start]:
+        return _Ref(mention, rule="said X")
+    return None
+
+
+def _according_to(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
+    tokens = sentence.tokens
+    for i, token in enumerate(tokens[:-1]):
+        if token.lower() == "according" and tokens[i + 1] == "to" and not quoted[i]:
+            mention = _mention_starting_near(sentence.mentions, tokens, i + 2)
+            if mention:
+                return _Ref(mention, rule="according to X")
+    return None
+
+
+def _quote_subject(sentence: NamedSentence, quoted: Sequence[bool], after: int) -> _Ref | None:
+    """'A statement ... read: “President Biden was clear ...”': the quoted sentence's subject."""
+    tokens = sentence.tokens
+    for i in range(after, min(after + 3, len(tokens))):
+        if tokens[i] in _OPEN_QUOTES or tokens[i] == _STRAIGHT:
+            mention = _mention_starting_near(sentence.mentions, tokens, i + 1)
+            if mention and mention.start <= i + 4:
+                return _Ref(mention, rule="statement read: “X ...")
+    return None
+
+
+def _reports(ref: _Ref) -> bool:
+    """The speaker found is a news outlet ("the Financial Times has reported", "according to
+    Reuters"): the source of the point, not whom it is about, so the other rules decide."""
+    return ref.mention is not None and is_outlet(ref.mention.surface)
+
+
+def _speaker(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
+    """Who speaks in a sentence, by the patterns of reported speech outside quotation marks."""
+    tokens = sentence.tokens
+    verbs = [
+        i for i, t in enumerate(tokens)
+        if not quoted[i]
+        and (t in SPEECH_VERBS or (t == "read" and tokens[i + 1 : i + 2] == [":"]))
+    ]
+    for verb in verbs:
+        ref = _speaker_left(sentence, quoted, verb) or _speaker_right(sentence, quoted, verb)
+        if ref and not _reports(ref):
+            return ref
+    ref = _according_to(sentence, quoted)
+    if ref and not _reports(ref):
+        return ref
+    for verb in verbs:
+        if verb + 1 < len(tokens) and tokens[verb + 1] in (":", ",", "“", _STRAIGHT):
+            ref = _quote_subject(sentence, quoted, verb + 1)
+            if ref:
+                return ref
+    return None
+
+
+DATELINE_REACH = 8  # tokens a dateline may take: "Lagos, Nigeria (CNN)"
+
+
+def _after_dateline(tokens: Sequence[str]) -> int:
+    """Where the sentence proper starts after a dateline: places, then an outlet in brackets."""
+    for i in range(1, min(DATELINE_REACH, len(tokens) - 1)):
+        if tokens[i] == ")" and tokens[i - 2] == "(" and is_outlet(tokens[i - 1]):
+            return i + 1
+    return 0
+
+
+def _clause_start(tokens: Sequence[str], quoted: Sequence[bool]) -> int:
+    """Skip a dateline ("London (CNN)") and leading adverbial clauses ("Earlier on Saturday,
+    before talking to X, ...")."""
+    start = _after_dateline(tokens)
+    for _ in range(3):
+        while start < len(tokens) and tokens[start].lower() in LEADING_CONJUNCTIONS:
+            start += 1  # "And he ...", "But Mr Blair ..."
+        if start < len(tokens) and tokens[start] == ",":
+            start += 1  # "Then, as if ..."
+        if start >= len(tokens):
+            break
+        word = tokens[start].lower()
+        if word not in CLAUSE_OPENERS and not (word.endswith("ing") and len(word) > 5):
+            break
+        commas = [i for i in range(start + 1, len(tokens)) if tokens[i] == "," and not quoted[i]]
+        if not commas:
+            break
+        start = commas[0] + 1
+    return start
+
+
+def _passive_agent(sentence: NamedSentence) -> _Ref | None:
+    tokens = sentence.tokens
+    for i in range(2, len(tokens) - 1):
+        if tokens[i] == "by" and tokens[i - 2] in ("was", "were", "been", "be", "is", "are"):
+            mention = _mention_starting_near(sentence.mentions, tokens, i + 1, reach=2)
+            if mention:
+                return _Ref(mention, rule="was done by X")
+    return None
+
+
+def _past(word: str) -> bool:
+    """A past-tense or participle verb form by its ending ("unveiled"; not "seed", "red")."""
+    return len(word) > 4 and word.endswith("ed") and word.islower()
+
+
+def _subject(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
+    """The grammatical subject when it is an actor: the name that opens the main clause."""
+    tokens = sentence.tokens
+    start = _clause_start(tokens, quoted)
+    while start < len(tokens) and (tokens[start] in _OPEN_QUOTES or tokens[start] == _STRAIGHT):
+        start += 1
+    if start < len(tokens):
+        word = tokens[start]
+        if word in _PRONOUNS or word in _POSSESSIVES or word in ("They", "they"):
+            return _Ref(pronoun=word, rule="pronoun subject")
+    mention = _mention_starting_near(sentence.mentions, tokens, start, reach=2)
+    if mention:
+        return _Ref(mention, rule="subject")
+    agent = _passive_agent(sentence)
+    if agent:
+        return agent
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if token in MAIN_VERBS or _past(token):
+            before = [m for m in sentence.mentions if start <= m.start < i and not m.modifier]
+            if before:
+                described = _mention_starting_near(sentence.mentions, tokens, before[0].start, 1)
+                return _Ref(described or before[0], rule="first actor before the verb")
+            break
+    return None
+
+
+def sentence_primaries(
+    sentences: Sequence[NamedSentence],
+    names: Mapping[str, tuple[str, str]],
+    genders: Mapping[str, str | None],
+) -> list[str | None]:
+    """The primary actor of every sentence of a document, in reading order.
+
+    Each sentence's depends only on the sentences before it and FORWARD_REACH after it.
+    """
+    flags = _quote_flags(sentences)
+    own = [_speaker(s, q.quoted) for s, q in zip(sentences, flags, strict=True)]
+    history = pronouns.History([], [])
+    kinds = {canonical: kind for canonical, kind in names.values()}
+    result: list[str | None] = []
+    open_speaker: str | None = None  # who speaks in the quotation still open
+    last_speaker: str | None = None  # who spoke in the quotation just before
+
+    def name_of(ref: _Ref | None, sentence: NamedSentence) -> str | None:
+        if ref is None:
+            return None
+        if ref.mention is not None:
+            return names[ref.mention.surface][0]
+        limit = sentence.tokens.index(ref.pronoun) if ref.pronoun in sentence.tokens else 0
+        current = [
+            names[m.surface][0] for m in sentence.mentions
+            if m.start < limit and names[m.surface][1] == PERSON
+        ]
+        return pronouns.loose_referent(ref.pronoun or "", history, current, genders)
+
+    for i, sentence in enumerate(sentences):
+        quotes = flags[i]
+        primary = name_of(own[i], sentence)
+        if primary is None and quotes.starts_inside:
+            primary = open_speaker
+        if primary is None and (quotes.starts_inside or quotes.opens_with_quote):
+            primary = _forward_speaker(i, sentences, flags, own, name_of)
+        if primary is None and quotes.opens_with_quote:
+            primary = last_speaker  # “We are disappointed,” he said. “We will appeal.”
+        if primary is None:
+            primary = name_of(_subject(sentence, quotes.quoted), sentence)
+        if quotes.open_at_end:
+            if own[i] is not None or not quotes.starts_inside:
+                open_speaker = primary
+        else:
+            open_speaker = None
+        has_quote = any(quotes.quoted)
+        last_speaker = primary if has_quote else None
+        result.append(primary)
+        history.primaries.append((primary, kinds.get(primary) if primary else None))
+        history.people.append(
+            [names[m.surface][0] for m in sentence.mentions if names[m.surface][1] == PERSON]
+        )
+    return result
+
+
+FORWARD_REACH = 3  # sentences after a quote that may still name its speaker
+
+
+def _forward_speaker(
+    i: int,
+    sentences: Sequence[NamedSentence],
+    flags: Sequence[_Quotes],
+    own: Sequence[_Ref | None],
+    name_of: Callable[[_Ref | None, NamedSentence], str | None],
+) -> str | None:
+    """A quote attributed later: “We will win. We always do,” he said. (same paragraph)."""
+    paragraph = sentences[i].paragraph
+    for j in range(i + 1, min(i + 1 + FORWARD_REACH, len(sentences))):
+        if sentences[j].paragraph != paragraph or not flags[j].starts_inside:
+            return None
+        if own[j] is not None:
+            return name_of(own[j], sentences[j])
+    return None
