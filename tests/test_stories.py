@@ -126,12 +126,15 @@ def test_without_clustering_each_article_stands_alone(tmp_path):
     assert len(data["stories"]) == len(BRIDGE + OTHERS)
 
 
+# Yesterday's article, which a point of today's bridge story repeats.
+EARLY = [("gazette-early", "Northfield Gazette", 5, "Bridge to stay shut", (
+    "Council leader Maria Olsen said the bridge would stay shut for at least six weeks "
+    "while repairs are planned."))]
+
+
 def test_points_sent_yesterday_are_marked_earlier(tmp_path, monkeypatch):
     out = tmp_path / "out"
-    early = [("gazette-early", "Northfield Gazette", 5, "Bridge to stay shut", (
-        "Council leader Maria Olsen said the bridge would stay shut for at least six weeks "
-        "while repairs are planned."))]
-    yesterday = write_jsonl(tmp_path / "yesterday.jsonl", early)
+    yesterday = write_jsonl(tmp_path / "yesterday.jsonl", EARLY)
     assert main(["--quiet", "generate", str(yesterday), "--out", str(out),
                  "--date", "2026-11-27"]) == 0
     data = generate(tmp_path, write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS))
@@ -184,3 +187,21 @@ def test_length_caps_list_what_was_left_out(tmp_path, monkeypatch):
     for story_id in data["left_out_stories"]:
         title = stories[story_id]["title"]
         assert title in html and title in text
+
+
+def test_a_damaged_archive_is_moved_aside_and_rebuilt_from_that_days_briefing(tmp_path, capsys):
+    out = tmp_path / "out"
+    yesterday = write_jsonl(tmp_path / "yesterday.jsonl", EARLY)
+    assert main(["--quiet", "generate", str(yesterday), "--out", str(out),
+                 "--date", "2026-11-27"]) == 0
+    archived = out / "archive" / "briefing-2026-11-27.json"
+    whole = archived.read_bytes()
+    archived.write_text("[" * 5000)  # deeper than any JSON parser will follow
+    assert main(["generate", str(write_jsonl(tmp_path / "day.jsonl", BRIDGE + OTHERS)),
+                 "--out", str(out), "--date", DATE]) == 0
+    assert "moved the damaged archive" in capsys.readouterr().err
+    data = json.loads((out / f"briefing-{DATE}.json").read_text())
+    points = [p for section in data["sections"] for p in section["points"]]
+    assert any(p["earlier"] == "2026-11-27" for p in points)  # still known from the rebuild
+    assert archived.read_bytes() == whole
+    assert len(list((out / "archive" / "damaged").iterdir())) == 1

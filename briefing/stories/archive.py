@@ -25,24 +25,53 @@ def archive_path(out_dir: Path, date: dt.date) -> Path:
 
 
 def earlier_points(out_dir: Path, date: dt.date, days: int) -> list[tuple[str, str]]:
-    """(date, text) of every point shown in the briefings of the `days` days before `date`."""
+    """(date, text) of every point shown in the briefings of the `days` days before `date`.
+
+    A damaged archive file is moved aside into `archive/damaged/` and reported, and the
+    archive is rebuilt from that day's `briefing-DATE.json` when it is whole.
+    """
     found: list[tuple[str, str]] = []
     for back in range(1, days + 1):
         day = date - dt.timedelta(days=back)
         path = archive_path(out_dir, day)
         if not path.is_file():
             continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            found.extend(
-                (day.isoformat(), point["text"])
-                for section in data.get("sections", ())
-                for point in section.get("points", ())
-                if not point.get("earlier")
-            )
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            log.warning("ignored unreadable archive %s: %s", path, error)
+        data = _read(path)
+        if data is None:
+            data = _heal(path, out_dir / f"briefing-{day.isoformat()}.json")
+        if data is not None:
+            found.extend((day.isoformat(), text) for text in data)
     return found
+
+
+def _read(path: Path) -> list[str] | None:
+    """The texts of the points an archived briefing showed as new; None when damaged."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [
+            point["text"]
+            for section in data.get("sections", ())
+            for point in section.get("points", ())
+            if not point.get("earlier")
+        ]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+def _heal(path: Path, briefing_json: Path) -> list[str] | None:
+    """Move a damaged archive file aside; restore it from the day's briefing JSON if whole."""
+    from briefing.storage import move_aside, write_atomic
+
+    aside = move_aside(path, path.parent / "damaged")
+    texts = _read(briefing_json) if briefing_json.is_file() else None
+    if texts is None:
+        log.warning("moved the damaged archive %s aside to %s; its points count as new", path,
+                    aside)
+        return None
+    write_atomic(path, briefing_json.read_bytes())
+    log.warning("moved the damaged archive %s aside to %s and rebuilt it from %s", path, aside,
+                briefing_json)
+    return texts
 
 
 class EarlierIndex:
