@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import json
 import math
+from dataclasses import asdict
+from importlib import resources
 
 import nltk
 import pytest
 
 from briefing import summarize as summarize_module
 from briefing.models import Article, Document, Sentence
+from briefing.nlp.sentences import count_words
 from briefing.nlp.text import to_document
 from briefing.summarize import (
     ALGORITHMS,
     DEFAULT_ALGORITHM,
+    MAX_POINT_WORDS,
+    WEIGHTS_FILE,
+    Features,
     Readable,
+    Weights,
+    briefing_scores,
     centrality,
     content_stems,
     drop_connective,
     is_dangling,
     jaccard,
+    length_factor,
+    shipped_weights,
     summarize,
 )
 
@@ -411,3 +422,57 @@ def test_no_algorithm_needs_downloaded_nltk_data(harbour, monkeypatch):
         cached.cache_clear()  # build stemmers and stop words again, without the data path
     for algorithm in ALGORITHMS:
         assert len(summarize(harbour, 2, algorithm)) == 2
+
+
+def test_an_untitled_article_is_summarized_and_leads_with_its_lede():
+    untitled = Article("untitled", "", LIBRARY.text)
+    points = summarize(to_document(untitled), 2)
+    assert len(points) == 2
+    assert points[0].index == 0
+
+
+def test_a_run_on_over_the_point_limit_is_never_a_point():
+    run_on = " ".join(["the harbour bridge and the old town"] * 10) + "."
+    document = document_of(
+        "The council approved a new harbour bridge on Tuesday after a long debate.",
+        "Harbour bridge: " + run_on,
+        "The harbour bridge will cost about 120 million euros, the council said.",
+        title="Council approves harbour bridge",
+    )
+    points = summarize(document, 3)
+    assert all(count_words(point.text) <= MAX_POINT_WORDS for point in points)
+    assert [point.index for point in points] == [0, 2]
+
+
+def features_of(central: list[float], words: int = 20, titled: bool = False) -> Features:
+    """Features of a made-up document whose sentences differ only by centrality."""
+    return Features(
+        central=central,
+        on_topic=[0.0] * len(central),
+        words=[words] * len(central),
+        stem_sets=[frozenset({str(i)}) for i in range(len(central))],
+        lede=0,
+        titled=titled,
+    )
+
+
+def test_an_opening_the_article_returns_to_earns_more_lead_bias_than_a_hook():
+    """The inverted pyramid: weigh position by how central the opening is."""
+    weights = Weights(position=1.0, pyramid=1.0, lede_first=False)
+    pyramid = briefing_scores(features_of([1.0, 0.5, 0.5]), weights)
+    hook = briefing_scores(features_of([0.1, 0.5, 0.5]), weights)
+    assert pyramid[1] - 0.5 > hook[1] - 0.5 > 0  # the lead bias of sentence 1 shrinks
+    assert hook[0] < hook[1]  # a hook the article never returns to no longer leads
+
+
+def test_long_sentences_lose_score_beyond_the_long_length():
+    weights = Weights(long_length=20, long_power=2)
+    assert length_factor(20, weights) == 1.0
+    assert length_factor(40, weights) == pytest.approx(0.25)
+    assert length_factor(5, weights) == pytest.approx(5 / weights.full_length)
+
+
+def test_the_default_reads_the_weights_it_ships(tmp_path):
+    shipped = resources.files("briefing").joinpath(WEIGHTS_FILE)
+    values = json.loads(shipped.read_text("utf-8"))
+    assert asdict(shipped_weights()) == {**asdict(Weights()), **values}

@@ -53,7 +53,7 @@ _ACTION_OPENERS = re.compile(
 )
 # The same calls standing inside a sentence, and credits in brackets: cut out, the rest kept.
 _INLINE_CHROME = re.compile(
-    r"\s*\b(?:scroll down for (?:video|videos|more)\b[.:]?|"
+    r"\s*(?:\bscroll down for (?:video|videos|more)\b[.:]?|"
     r"\((?:photo|picture|image|video)s?(?: credit)?:[^()]{1,60}\))",
     re.IGNORECASE,
 )
@@ -162,26 +162,20 @@ def is_caption(sentence: str, language: str = "english") -> bool:
     return not label & word_set("speech_verbs", language)
 
 
-def is_caption_paragraph(paragraph: str) -> bool:
-    """True for a paragraph that does not end like a sentence: a caption or a heading."""
-    return not _TERMINAL.search(paragraph)
-
-
 def to_document(article: Article, language: str = "english") -> Document:
     """Clean an article's body and split it into numbered sentences.
 
     Furniture goes: the opening dateline and header, link lines, credits,
-    calls to action, and photo captions. A caption is its own paragraph
-    without a final stop (left out when the article has paragraphs that do
-    end like sentences), or a sentence opening with a caption label.
+    calls to action, and captions that open with a label ("Wrong move: The
+    teacher ..."). A caption that is its own paragraph and only describes
+    (a long line without a final stop) stays: it reads alone, and the
+    splitter keeps it from running into the body (`split_sentences`).
     """
     paragraphs = [
         _INLINE_CHROME.sub("", paragraph)
         for paragraph in split_paragraphs(strip_header(clean_text(article.text)))
     ]
     kept = [p for p in paragraphs if not is_furniture(p)]
-    if any(not is_caption_paragraph(p) for p in kept):
-        kept = [p for p in kept if not is_caption_paragraph(p)]
     sentences: list[Sentence] = []
     for paragraph_number, paragraph in enumerate(kept):
         for text in split_sentences(paragraph, language):
