@@ -513,13 +513,16 @@ class Weights:
     full_length: float = 15.0  # words; shorter sentences lose score in proportion
     long_length: float = 60.0  # words; longer ones lose score as (long_length / words) ** ...
     long_power: float = 1.0  # ... this power
-    lede_first: bool = True  # the lede leads the points when it is on the title's topic
+    lede_first: bool = True  # the lede leads the points when it is on the title's topic ...
+    lede_central: float = 0.0  # ... and at least this central (1 = the article's most central)
+    redundant: float = 0.5  # word overlap (Jaccard) from which two points say the same thing
+    quoted: float = 0.0  # score lost by a sentence that is all quotation, in proportion
+    question: float = 0.0  # score lost by a question: a hook, not a finding
 
 
 WEIGHTS_FILE = "data/summarize_weights.json"
 TYPICAL_SENTENCES = 20  # a news article's length, the unit of `spread`
 MAX_POINT_WORDS = 60  # a longer "sentence" is a run-on of captions and body, never a point
-REDUNDANT = 0.5  # word overlap (Jaccard) from which two points say the same thing
 
 
 @cache
@@ -576,6 +579,8 @@ class Features:
     stem_sets: list[frozenset[str]]  # its content stems, for redundancy
     lede: int | None  # position of the first candidate sentence
     titled: bool  # whether the document has a title to compare with
+    quoted: list[float]  # share of its characters inside quotation marks
+    question: list[bool]  # whether it asks rather than states
 
 
 def briefing_features(document: Document, language: str) -> Features:
@@ -597,7 +602,21 @@ def briefing_features(document: Document, language: str) -> Features:
         stem_sets=stem_sets,
         lede=next(iter(_candidates(document, language)), None),
         titled=bool(title),
+        quoted=[quoted_share(text) for text in texts],
+        question=[text.rstrip(_CLOSERS).endswith("?") for text in texts],
     )
+
+
+# A quotation: an opening mark at a word's start, the shortest run to a closing mark at a
+# word's end. Apostrophes inside words ("don't") neither open nor close one.
+_QUOTATION = re.compile(r"(?<!\w)[\"“‘'«„]([^\"“”‘’«»„]+?)[\"”’'»](?!\w)")
+_CLOSERS = "\"'”’»)] "
+
+
+def quoted_share(text: str) -> float:
+    """Share of a sentence's characters inside quotation marks: what it quotes, not reports."""
+    inside = sum(len(match.group(1)) for match in _QUOTATION.finditer(text))
+    return inside / len(text) if text else 0.0
 
 
 def length_factor(words: int, weights: Weights) -> float:
@@ -610,7 +629,8 @@ def length_factor(words: int, weights: Weights) -> float:
 
 
 def briefing_scores(features: Features, weights: Weights) -> list[float]:
-    """Each sentence's score: (centrality + lead bias + title) x length factor.
+    """Each sentence's score: (centrality + lead bias + title) x length factor, less for
+    quotations and questions (a key point reports what happened).
 
     The lead bias is weights.position / (1 + i) ** decay, scaled by how
     strongly the article follows the inverted pyramid: with `pyramid` p, by
@@ -620,7 +640,8 @@ def briefing_scores(features: Features, weights: Weights) -> list[float]:
     article, the more its repeated words spread over side stories, and the
     more its opening is the safer guess.
     With lede_first, the lede leads when it repeats a title word (or when
-    there is no title to ask): news states its main fact first.
+    there is no title to ask) and is at least lede_central central: news
+    written to the inverted pyramid states its main fact first.
     """
     lede = features.lede
     strength = features.central[lede] if lede is not None else 0.0
@@ -629,10 +650,12 @@ def briefing_scores(features: Features, weights: Weights) -> list[float]:
     scores = [
         (central + position / (1 + i) ** weights.decay + weights.title * on_topic)
         * length_factor(words, weights)
-        for i, (central, on_topic, words) in enumerate(
-            zip(features.central, features.on_topic, features.words, strict=True))
+        * (1 - weights.quoted * quoted) * (1 - weights.question * asks)
+        for i, (central, on_topic, words, quoted, asks) in enumerate(zip(
+            features.central, features.on_topic, features.words, features.quoted,
+            features.question, strict=True))
     ]
-    if weights.lede_first and lede is not None and (
+    if weights.lede_first and lede is not None and strength >= weights.lede_central and (
             features.on_topic[lede] > 0 or not features.titled):
         scores[lede] = max(scores) + weights.position
     return scores
@@ -646,9 +669,10 @@ def choose_briefing(
     Scores by `briefing_scores` with the shipped weights, then `select_points`.
     """
     features = briefing_features(document, language)
-    scores = briefing_scores(features, shipped_weights())
-    return select_points(document, scores, features.stem_sets, count, language,
-                         Readable(document, language, tagging))
+    weights = shipped_weights()
+    return select_points(document, briefing_scores(features, weights), features.stem_sets,
+                         count, language, Readable(document, language, tagging),
+                         weights.redundant)
 
 
 def select_points(
@@ -658,12 +682,13 @@ def select_points(
     count: int,
     language: str,
     readable: Readable,
+    redundant: float = 0.5,
 ) -> list[Choice]:
     """Greedy pick by score of sentences that read alone (see Readable), without repeats.
 
     A sentence that cannot be made to read alone is never a point, and
-    neither is one over MAX_POINT_WORDS words or one sharing REDUNDANT of
-    its words with a point already chosen: an article may give fewer points
+    neither is one over MAX_POINT_WORDS words or one sharing `redundant` of
+    its words (Jaccard) with a point already chosen: an article may give fewer points
     than asked rather than those.
     """
     chosen: list[Choice] = []
@@ -672,7 +697,7 @@ def select_points(
             break
         if count_words(document.sentences[i].text) > MAX_POINT_WORDS:
             continue
-        if any(jaccard(stem_sets[i], stem_sets[j]) >= REDUNDANT for j, _, _ in chosen):
+        if any(jaccard(stem_sets[i], stem_sets[j]) >= redundant for j, _, _ in chosen):
             continue
         text = readable.text(i)
         if text is not None:
