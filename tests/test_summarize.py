@@ -348,6 +348,8 @@ def test_languages_without_rewriting_rules_keep_dangling_sentences_out():
         "But the union said the offer was far too low for its members.",
         "However, the minister refused to comment on the report.",
         "This is the third time the factory has closed this year.",
+        "It's the third time the factory has closed this year.",
+        "That’s why the factory closed its doors for the third time.",
         "Also, the airport will close its second runway for repairs.",
         '"We will keep fighting until the very end of the season.',
         '"We will keep fighting until the very end," he said.',

@@ -142,11 +142,13 @@ _CLOSING_QUOTES = {
     "'": "'’",
     "‚": "‘’'",
 }
+
+
 def is_dangling(text: str, language: str = "english") -> bool:
     """True when a sentence cannot be read alone.
 
     It opens with a pronoun or connective whose referent is elsewhere ("He
-    told...", "But...", "However, ..."), or it opens a quotation that does
+    told...", "It's ...", "But...", "However, ..."), or it opens a quotation that does
     not name its speaker in the same sentence: `"We will win," said Ms Lee.`
     stands alone; `"We will win," he said.` and a quote running on from the
     previous paragraph do not. Languages without an opener list only get the
@@ -163,7 +165,11 @@ def is_dangling(text: str, language: str = "english") -> bool:
         # The speaker stands next to the verb: "he said", "said Ms Lee", "sagte er".
         named = not openers.intersection(said[:3])
         return not (named and word_set("speech_verbs", language).intersection(said))
-    return words[0].lower() in openers
+    # "It's", "That’s", "They're": a contracted pronoun points back as the pronoun does.
+    return _APOSTROPHE.split(words[0].lower(), 1)[0] in openers
+
+
+_APOSTROPHE = re.compile(r"['’]")
 
 
 @cache
