@@ -619,8 +619,13 @@ _QUOTATION = re.compile(r"(?<!\w)[\"“‘'«„]([^\"“”‘’«»„]+?)[\"
 _CLOSERS = "\"'”’»)] "
 
 
+_QUOTE_MARKS = re.compile(r"[\"“«„]|(?<!\w)['‘]")
+
+
 def quoted_share(text: str) -> float:
     """Share of a sentence's characters inside quotation marks: what it quotes, not reports."""
+    if _QUOTE_MARKS.search(text) is None:  # most sentences: no need to pair marks
+        return 0.0
     inside = sum(len(match.group(1)) for match in _QUOTATION.finditer(text))
     return inside / len(text) if text else 0.0
 
