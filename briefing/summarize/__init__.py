@@ -8,13 +8,15 @@ sumy document model built from our own sentences and tokenizer, so nothing
 ever needs downloadable NLTK data.
 
 Our default, "briefing", scores each sentence by how much of it the rest of
-the article repeats (centrality), its position (lead bias), the title words
-it repeats and its length, puts the lede (the first sentence) first when it
-is on the title's topic, then picks greedily, never two points that share
-most of their words, and only points a reader can use alone: a sentence
-opening with "But" loses it, one opening with "He" gets the person's name
-when the sentence before leaves no doubt who is meant (`Readable`), and any
-other that leans on an earlier one is never a point.
+the article repeats (centrality), its position (a lead bias weighed by how
+central the opening is and how long the article is), the title words it
+repeats and its length, less for quotations and questions (`briefing_scores`,
+with the handful of `Weights` shipped in briefing/data/summarize_weights.json
+and refitted by bench/fit_weights.py), then picks greedily, never two points
+that share most of their words nor one over MAX_POINT_WORDS, and only points a
+reader can use alone: a sentence opening with "But" loses it, one opening with
+"He" gets the person's name when the sentence before leaves no doubt who is
+meant (`Readable`), and any other that leans on an earlier one is never a point.
 """
 
 from __future__ import annotations
