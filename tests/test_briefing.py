@@ -3,6 +3,7 @@
 import datetime as dt
 import email
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from conftest import BUDGET
 
 from briefing.app.cli import main
+from briefing.compose import Shape
 from briefing.models import Article
 from briefing.output.render import HTML_LIMIT, render
 from briefing.pipeline import build_briefing
@@ -249,17 +251,23 @@ def test_a_huge_day_keeps_the_html_under_gmails_clip_and_lists_every_story_elsew
 
 
 def test_sections_too_long_for_one_message_move_their_last_stories_to_also_today():
-    def sentence(i: int, n: int) -> str:
+    def sentence(i: int, n: int) -> str:  # as long as a point may be (60 words)
         return f"Kelvar{i} Group said " + " ".join(_word(i * 2000 + n * 500 + k)
-                                                   for k in range(400)) + "."
+                                                   for k in range(55)) + "."
 
     articles = [Article(f"long{i}", f"Kelvar{i} Group report",
                         " ".join(sentence(i, n) for n in range(3)),
                         url=f"https://news.example/long{i}", source="Example News")
-                for i in range(30)]
-    briefing = build_briefing(articles, dt.date(2026, 11, 28))
+                for i in range(300)]
+    # A reader who allows a section per company: the message itself must stay whole.
+    briefing = build_briefing(articles, dt.date(2026, 11, 28), cluster=False,
+                              shape=Shape(points_per_actor=5, actors_per_briefing=300))
     rendered = render(briefing, "Briefing")
     assert len(rendered.html.encode("utf-8")) <= HTML_LIMIT
     assert rendered.html.count("<li>") > len(briefing.left_out)  # shown stories moved there
-    for article in articles:  # each one is summarised or listed in the HTML
-        assert article.url in rendered.html
+    # Each article is summarised or listed in the HTML, or counted in its closing "and N more";
+    # the JSON keeps every one.
+    shown = sum(f'href="{article.url}"' in rendered.html for article in articles)
+    more = re.search(r"<li>and (\d+) more</li>", rendered.html)
+    assert shown + (int(more.group(1)) if more else 0) == len(articles)
+    assert len(rendered.data["articles"]) == len(articles)

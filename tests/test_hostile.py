@@ -275,11 +275,9 @@ def test_an_unreadable_folder_is_the_line_above_no_usable_articles(tmp_path, mon
     assert err[1].endswith(": nothing to brief (see the lines above)") and len(err) == 2
 
 
-# --- 8. A point has a length limit (not in this branch) --------------------------------
+# --- 8. A point has a length limit ----------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 case 8: the cap on a point's length belongs "
-                   "to summarize/compose, outside the files of this change")
 def test_a_line_without_a_full_stop_does_not_become_a_huge_point(tmp_path):
     from conftest import BUDGET
 

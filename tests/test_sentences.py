@@ -338,3 +338,33 @@ def test_splitting_loses_no_text(rule: str, paragraph: str, expected: list[str])
         return "".join(text.split())
 
     assert without_spaces("".join(split_sentences(paragraph))) == without_spaces(paragraph)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        # A caption ran into the body: a lower-case word, then a capitalised opener.
+        ("Crowds gathered at the gates before dawn The doors opened at nine.",
+         ["Crowds gathered at the gates before dawn", "The doors opened at nine."]),
+        # A caption label after a lower-case word starts a new sentence.
+        ("The doors opened at nine. Long wait: Fans queue outside the hall since early morning "
+         "The band played for two hours.",
+         ["The doors opened at nine.", "Long wait: Fans queue outside the hall since early morning",
+          "The band played for two hours."]),
+    ],
+)
+def test_run_on_captions_are_cut_where_the_body_starts_again(paragraph, expected):
+    assert split_sentences(paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The mayor told The Times that the hall would reopen.",  # a name, not an opener
+        "She starred in Lord of the Rings: The Return of the King last year.",
+        'His lawyer Ann Webb said: "We will appeal."',
+        "Fans waited in the rain and then it stopped.",
+    ],
+)
+def test_names_titles_and_quotations_are_no_run_on_boundary(sentence):
+    assert split_sentences(sentence) == [sentence]

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import json
 import math
+from dataclasses import asdict, replace
+from importlib import resources
 
 import nltk
 import pytest
 
 from briefing import summarize as summarize_module
 from briefing.models import Article, Document, Sentence
+from briefing.nlp.sentences import count_words
 from briefing.nlp.text import to_document
 from briefing.summarize import (
     ALGORITHMS,
     DEFAULT_ALGORITHM,
+    MAX_POINT_WORDS,
+    WEIGHTS_FILE,
+    Features,
     Readable,
+    Weights,
+    briefing_features,
+    briefing_scores,
     centrality,
     content_stems,
     drop_connective,
     is_dangling,
     jaccard,
+    length_factor,
+    quoted_share,
+    shipped_weights,
     summarize,
 )
 
@@ -176,16 +189,28 @@ LIBRARY = Article(
 )
 
 
-def test_default_leads_with_the_lede_when_it_is_on_the_title_topic():
+LEDE_FIRST = Weights(lede_first=True)
+
+
+def best_by(weights: Weights, article: Article) -> int:
+    """Position of the sentence `weights` score highest in `article`."""
+    scores = briefing_scores(briefing_features(to_document(article), "english"), weights)
+    return max(range(len(scores)), key=scores.__getitem__)
+
+
+def test_with_lede_first_the_lede_leads_when_it_is_on_the_title_topic():
     """News states its main fact first, even when later sentences repeat each other more."""
-    document = to_document(LIBRARY, "english")
-    assert summarize(document, 2)[0].index == 0
+    assert best_by(replace(LEDE_FIRST, lede_first=False), LIBRARY) != 0  # the trap is real
+    assert best_by(LEDE_FIRST, LIBRARY) == 0
 
 
-def test_default_does_not_force_an_opening_that_is_off_the_title_topic():
+def test_with_lede_first_an_opening_off_the_title_topic_is_not_forced():
     off_topic = Article("off", "Students ask for desks", LIBRARY.text)
-    document = to_document(off_topic, "english")
-    assert summarize(document, 1)[0].index != 0
+    assert best_by(LEDE_FIRST, off_topic) != 0
+
+
+def test_with_lede_first_an_untitled_article_leads_with_its_lede():
+    assert best_by(LEDE_FIRST, Article("untitled", "", LIBRARY.text)) == 0
 
 
 def test_default_never_picks_a_dangling_sentence_when_standalone_ones_remain():
@@ -323,6 +348,8 @@ def test_languages_without_rewriting_rules_keep_dangling_sentences_out():
         "But the union said the offer was far too low for its members.",
         "However, the minister refused to comment on the report.",
         "This is the third time the factory has closed this year.",
+        "It's the third time the factory has closed this year.",
+        "That’s why the factory closed its doors for the third time.",
         "Also, the airport will close its second runway for repairs.",
         '"We will keep fighting until the very end of the season.',
         '"We will keep fighting until the very end," he said.',
@@ -411,3 +438,81 @@ def test_no_algorithm_needs_downloaded_nltk_data(harbour, monkeypatch):
         cached.cache_clear()  # build stemmers and stop words again, without the data path
     for algorithm in ALGORITHMS:
         assert len(summarize(harbour, 2, algorithm)) == 2
+
+
+def test_an_untitled_article_is_summarized():
+    untitled = Article("untitled", "", LIBRARY.text)
+    assert len(summarize(to_document(untitled), 2)) == 2
+
+
+def test_a_run_on_over_the_point_limit_is_never_a_point():
+    run_on = " ".join(["the harbour bridge and the old town"] * 10) + "."
+    document = document_of(
+        "The council approved a new harbour bridge on Tuesday after a long debate.",
+        "Harbour bridge: " + run_on,
+        "The harbour bridge will cost about 120 million euros, the council said.",
+        title="Council approves harbour bridge",
+    )
+    points = summarize(document, 3)
+    assert all(count_words(point.text) <= MAX_POINT_WORDS for point in points)
+    assert [point.index for point in points] == [0, 2]
+
+
+def features_of(central: list[float], words: int = 20, titled: bool = False) -> Features:
+    """Features of a made-up document whose sentences differ only by centrality."""
+    return Features(
+        central=central,
+        on_topic=[0.0] * len(central),
+        words=[words] * len(central),
+        stem_sets=[frozenset({str(i)}) for i in range(len(central))],
+        lede=0,
+        titled=titled,
+        quoted=[0.0] * len(central),
+        question=[False] * len(central),
+    )
+
+
+def test_an_opening_the_article_returns_to_earns_more_lead_bias_than_a_hook():
+    """The inverted pyramid: weigh position by how central the opening is."""
+    weights = Weights(position=1.0, pyramid=1.0, lede_first=False)
+    pyramid = briefing_scores(features_of([1.0, 0.5, 0.5]), weights)
+    hook = briefing_scores(features_of([0.1, 0.5, 0.5]), weights)
+    assert pyramid[1] - 0.5 > hook[1] - 0.5 > 0  # the lead bias of sentence 1 shrinks
+    assert hook[0] < hook[1]  # a hook the article never returns to no longer leads
+
+
+def test_long_sentences_lose_score_beyond_the_long_length():
+    weights = Weights(long_length=20, long_power=2)
+    assert length_factor(20, weights) == 1.0
+    assert length_factor(40, weights) == pytest.approx(0.25)
+    assert length_factor(5, weights) == pytest.approx(5 / weights.full_length)
+
+
+def test_the_default_reads_the_weights_it_ships(tmp_path):
+    shipped = resources.files("briefing").joinpath(WEIGHTS_FILE)
+    values = json.loads(shipped.read_text("utf-8"))
+    assert asdict(shipped_weights()) == {**asdict(Weights()), **values}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "share"),
+    [
+        ("The council approved the bridge on Tuesday.", 0.0),
+        ("It doesn't matter, the mayor's aide said.", 0.0),  # apostrophes open no quotation
+        ("'We have to get people tested,' he told reporters.", 0.5),
+        ('"The bridge will be built," said Ms Berg.', 0.5),
+    ],
+)
+def test_quoted_share_counts_what_a_sentence_quotes(sentence, share):
+    assert (quoted_share(sentence) >= share) if share else quoted_share(sentence) == 0.0
+
+
+def test_quotations_and_questions_lose_score_by_their_weights():
+    features = replace(features_of([0.5, 0.5, 0.5]), quoted=[0.0, 0.8, 0.0],
+                       question=[False, False, True])
+    plain = briefing_scores(features, Weights(position=0.0, lede_first=False))
+    weighed = briefing_scores(features, Weights(position=0.0, lede_first=False,
+                                                quoted=0.5, question=0.5))
+    assert plain[0] == plain[1] == plain[2]
+    assert weighed[1] == pytest.approx(plain[1] * 0.6)
+    assert weighed[2] == pytest.approx(plain[2] * 0.5)

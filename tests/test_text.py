@@ -3,7 +3,7 @@
 import pytest
 
 from briefing.models import Article
-from briefing.nlp.text import is_furniture, split_paragraphs, to_document
+from briefing.nlp.text import is_caption, is_furniture, split_paragraphs, to_document
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,77 @@ def test_document_numbers_sentences_and_paragraphs_without_furniture():
     document = to_document(Article("a", "Budget", body))
     assert [(s.index, s.paragraph) for s in document.sentences] == [(0, 0), (1, 0), (2, 1)]
     assert all("Share" not in s.text and "Spread" not in s.text for s in document.sentences)
+
+
+@pytest.mark.parametrize(
+    ("body", "first"),
+    [
+        ("(CNN)Floods closed the main road into the valley on Sunday.",
+         "Floods closed the main road into the valley on Sunday."),
+        ("LONDON (Reuters) - Floods closed the main road into the valley on Sunday.",
+         "Floods closed the main road into the valley on Sunday."),
+        ("Cape Town, South Africa (CNN) -- Floods closed the main road on Sunday.",
+         "Floods closed the main road on Sunday."),
+        ("By . Jo Bloggs . PUBLISHED: . 09:12 EST, 2 May 2014 . | . UPDATED: . "
+         "10:40 EST, 2 May 2014 . Floods closed the main road into the valley on Sunday.",
+         "Floods closed the main road into the valley on Sunday."),
+        ("By . Jo Bloggs . and Sam Roe . Last updated at 4:05 PM on 3rd May 2014 . "
+         "Floods closed the main road into the valley on Sunday.",
+         "Floods closed the main road into the valley on Sunday."),
+        ("May 4, 2014 . Floods closed the main road into the valley on Sunday.",
+         "Floods closed the main road into the valley on Sunday."),
+    ],
+)
+def test_datelines_and_header_stamps_never_open_the_story(body, first):
+    document = to_document(Article("a", "Floods", body))
+    assert document.sentences[0].text == first
+
+
+def test_a_header_stops_at_the_first_sentence_of_the_story():
+    body = "By . Jo Bloggs . This is the moment the river burst its banks . More rain came."
+    assert to_document(Article("a", "", body)).sentences[0].text.startswith("This is the moment")
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        # calls to action and credits in brackets go, however long the line runs on
+        "Scroll down for video The river rose two metres overnight (Photo: Jo Bloggs/Agency).",
+        "Read more: Why the valley floods every spring and what the council plans to do "
+        "about it next year with the new money.",
+        # a caption opens with a label
+        "Rising water: A resident wades through the flooded high street of the town on Sunday",
+    ],
+)
+def test_calls_to_action_credits_and_caption_paragraphs_are_left_out(furniture):
+    body = f"The river rose two metres overnight.\n\n{furniture}\n\nResidents were moved."
+    texts = [s.text for s in to_document(Article("a", "Floods", body)).sentences]
+    kept = ["The river rose two metres overnight.", "Residents were moved."]
+    assert texts in (kept, [kept[0], *kept])  # the first keeps its sentence, clean
+
+
+def test_a_long_caption_that_only_describes_reads_alone_and_stays():
+    body = (
+        "The river rose two metres overnight.\n\n"
+        "A resident wades through the flooded high street of the town on Sunday morning\n\n"
+        "Residents were moved."
+    )
+    assert len(to_document(Article("a", "Floods", body)).sentences) == 3
+
+
+def test_an_article_without_any_final_stop_keeps_its_text():
+    body = "The river rose two metres overnight and the town was cut off from the coast"
+    assert len(to_document(Article("a", "Floods", body)).sentences) == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "caption"),
+    [
+        ("Rising water: A resident wades through the flooded high street .", True),
+        ("Mr Lee said: The water came in an hour.", False),
+        ('Warning: "Stay away from the river," the police said.', False),
+        ("The river rose two metres overnight.", False),
+    ],
+)
+def test_a_caption_is_a_short_label_a_colon_and_a_description(sentence, caption):
+    assert is_caption(sentence) is caption

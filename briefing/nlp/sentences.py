@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from briefing.nlp.languages import language_name
+from briefing.nlp.wordlists import word_set
 
 __all__ = ["Tokenizer", "count_words", "split_sentences", "split_words"]
 
@@ -359,13 +360,83 @@ def split_sentences(paragraph: str, language: str = "english") -> list[str]:
     """Split one paragraph (no blank lines inside) into sentences, each stripped, none empty.
 
     Abbreviations, initials, decimals and ellipses inside a sentence do not
-    end it, and a quotation of one or two sentences is kept whole.
+    end it, and a quotation of one or two sentences is kept whole. Where
+    lines without a final stop were run together (photo captions meeting the
+    body), a new sentence starts at a caption label or a capitalised opener
+    after a lower-case word: see `_run_on_parts`.
     """
     rules = _rules_for(language)
     sentences: list[str] = []
     for chunk in _list_chunks(paragraph.strip()):
-        sentences.extend(_split_chunk(chunk, rules))
+        for sentence in _split_chunk(chunk, rules):
+            sentences.extend(_run_on_parts(sentence, language))
     return sentences
+
+
+# Where captions run into the body with no stop between: a lower-case word, then a
+# caption label ("... in 2011 Wrong move: The teacher ...") or a capitalised sentence
+# opener followed by a lower-case word ("... previously The price ..."). A capitalised
+# opener before another capital is a name ("told The Times") and no boundary, and no
+# sentence ends with an article or a preposition ("Lord of the Rings: The Return").
+@dataclass(frozen=True)
+class _RunOnRules:
+    """What marks one language's run-on boundaries."""
+
+    starters: frozenset[str]  # capitalised openers that start a sentence, not a name
+    never_last: frozenset[str]  # words no sentence ends with
+
+
+_RUN_ON_RULES: dict[str, _RunOnRules] = {
+    "english": _RunOnRules(
+        starters=frozenset(
+            "The A An He She It They We This These Those There His Her Their Its "
+            "But However When While After Before".split()
+        ),
+        never_last=frozenset(
+            "the a an of in on at to for with from by and or but as into onto than "
+            "that which who whose my your his her its our their".split()
+        ),
+    ),
+}
+_LOWER_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+
+
+@cache
+def _run_on_boundary(language: str) -> re.Pattern[str] | None:
+    """A lower-case word, a space, then a caption label or a sentence opener of `language`.
+
+    A label is "Wrong move:" before a capital; before a quotation (`... Evans saying:
+    "I ..."`) it introduces speech, and is no caption. None for a language without rules.
+    """
+    rules = _RUN_ON_RULES.get(language)
+    if rules is None:
+        return None
+    starters = "|".join(sorted(rules.starters))
+    return re.compile(
+        rf"(?<=[a-z0-9]) (?=([A-Z][a-z'’-]+(?: [a-z'’-]+)?): [A-Z0-9]|(?:{starters}) [a-z])"
+    )
+
+
+def _run_on_parts(sentence: str, language: str) -> list[str]:
+    """A sentence cut where a caption or a new sentence runs on into it without a stop."""
+    name = language_name(language)
+    boundary = _run_on_boundary(name)
+    if boundary is None:
+        return [sentence]
+    rules = _RUN_ON_RULES[name]
+    cuts = [0]
+    for candidate in boundary.finditer(sentence):
+        label = candidate.group(1)
+        before = sentence[sentence.rfind(" ", 0, candidate.start()) + 1 : candidate.start()]
+        if not _LOWER_WORD.fullmatch(before) or before in rules.never_last:
+            continue
+        if label is not None and {w.lower() for w in label.split()} & word_set(
+                "speech_verbs", name):
+            continue  # "... lawyer Ron Rakosky said: ...": a sentence
+        cuts.append(candidate.end())
+    if len(cuts) == 1:
+        return [sentence]
+    return [sentence[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(sentence)], strict=True)]
 
 
 def split_words(text: str, language: str = "english") -> tuple[str, ...]:

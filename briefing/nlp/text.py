@@ -1,9 +1,11 @@
 """Text stage: from an article's raw body to clean paragraphs and sentences.
 
 Scraped pages carry furniture ("Spread the love", "Like it? Share with your
-friends!", bylines, photo credits, "Read more" links). It is recognised by
-shape and wording, never by listing one site's lines, and dropped here so no
-later stage can pick it as a key point.
+friends!", bylines, photo credits, "Read more" links, a dateline such as
+"(CNN)" or "LONDON (Reuters) -" before the first word, a "By . Author .
+PUBLISHED: ..." header, photo captions). It is recognised by shape and
+wording, never by listing one site's lines, and dropped here so no later
+stage can pick it as a key point.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import unicodedata
 
 from briefing.models import Article, Document, Sentence
 from briefing.nlp.sentences import split_sentences
+from briefing.nlp.wordlists import word_set
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
@@ -31,7 +34,8 @@ _CHROME_OPENERS = re.compile(
     r"support us|comments?\b|leave a (comment|reply)|print\b|email (this|to a friend)|"
     r"copyright|©|all rights reserved|photo|picture|image|video|credit|getty|"
     r"skip to|back to top|cookie|accept|previous|next (article|story)|tags?:|filed under|"
-    r"posted (in|on|by)|updated|published|by\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}\s*$)",
+    r"posted (in|on|by)|updated|last updated|published|"
+    r"by\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}\s*$)",
     re.IGNORECASE,
 )
 _CHROME_WORDS = re.compile(
@@ -40,6 +44,42 @@ _CHROME_WORDS = re.compile(
     r"click here|sign up|inbox|cookies?|advert\w*)\b",
     re.IGNORECASE,
 )
+# Calls to action that make a sentence furniture however long it runs on: a "Read more:"
+# link line glued to the next sentence is still a link line.
+_ACTION_OPENERS = re.compile(
+    r"^\W*(click here|read more\b|read next\b|scroll down|watch the video|"
+    r"sign up (for|to) (our|the)|follow us\b|share this)",
+    re.IGNORECASE,
+)
+# The same calls standing inside a sentence, and credits in brackets: cut out, the rest kept.
+_INLINE_CHROME = re.compile(
+    r"\s*(?:\bscroll down for (?:video|videos|more)\b[.:]?|"
+    r"\((?:photo|picture|image|video)s?(?: credit)?:[^()]{1,60}\))",
+    re.IGNORECASE,
+)
+# A dateline before the first word: "(CNN)", "LONDON (Reuters) -", "Canberra,
+# Australia (CNN) --", "Omaha, Nebraska (the Heartland Project)", "March 10, 2015 .".
+_DATELINE = re.compile(
+    r"^(?:(?:[A-Z][\w.'’-]*,? ){0,4}\((?:the )?[A-Z][\w .&'’/-]{0,40}\)"
+    r"|(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December) \d{1,2}, \d{4}\s+(?=[-—–.:]))\s*(?:--|[-—–:.](?=\s))?\s*"
+)
+# A page header whose parts the page separated with " . " or " | ": "By . Author .",
+# "PUBLISHED: . 14:11 EST, 25 October 2013 .", "Last updated at 1:25 AM on 3rd August 2011 .".
+_HEADER_SEPARATOR = re.compile(r"\s+[.|]\s+")
+_BYLINE_PART = re.compile(r"^(?:and |for )?[A-Z][\w'’-]*(?: (?:[A-Z][\w'’-]*|and|for|in|&))*$")
+_STAMP_PART = re.compile(
+    r"^(?:By|\||PUBLISHED:?|UPDATED:?|(?:Last )?updated(?: at| on)?\b.*\d{4}|"
+    r"\d{1,2}:\d{2}(?: [AP]M)?(?: [A-Z]{2,4})?,? .*\d{4})$",
+    re.IGNORECASE,
+)
+_HEADER_START = re.compile(r"^(?:By\b|PUBLISHED\b|UPDATED\b|Last updated\b)")
+_BYLINE_WORDS = 6  # longest byline part; a longer capitalised run is a headline or a sentence
+
+# A caption's label: one or two words, the first capitalised, then a colon and a capital
+# (`Mr Lee: "We will win."` quotes a speaker; a caption describes).
+_CAPTION_LABEL = re.compile(r"^([A-Z][\w'’-]*(?: [\w'’-]+)?): [A-Z0-9]")
+
 _SHORT = 12  # words; real news sentences are rarely this short AND chrome-worded
 # More than _SHORT words, found without counting all of a long paragraph's words.
 _LONGER = re.compile(rf"\W*\w+(?:\W+\w+){{{_SHORT}}}")
@@ -51,6 +91,29 @@ def clean_text(raw: str) -> str:
     text = _SPACES.sub(" ", _CONTROL.sub("", text))  # _SPACES never spans a line end
     lines = [line.strip() for line in text.split("\n")]
     return "\n".join(lines).strip()
+
+
+def strip_header(text: str) -> str:
+    """The body without the dateline or "By . Author . PUBLISHED: ..." header it opens with.
+
+    A header is read part by part, each ended by " . " or " | ": "By", a
+    byline of a few capitalised words, a PUBLISHED/UPDATED label, a time
+    stamp. The first part that is none of these is the story's first sentence.
+    """
+    text = text.lstrip()
+    if _HEADER_START.match(text):
+        position = 0
+        byline_allowed = False
+        for separator in _HEADER_SEPARATOR.finditer(text):
+            part = text[position : separator.start()].strip()
+            if _STAMP_PART.match(part):
+                byline_allowed = part.lower() == "by"
+            elif not (byline_allowed and _BYLINE_PART.match(part)
+                      and len(part.split()) <= _BYLINE_WORDS):
+                break
+            position = separator.end()
+        text = text[position:]
+    return _DATELINE.sub("", text, count=1)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -73,6 +136,8 @@ def split_paragraphs(text: str) -> list[str]:
 
 def is_furniture(paragraph: str) -> bool:
     """True for page chrome: share prompts, bylines, credits, headings, link lines."""
+    if _ACTION_OPENERS.search(paragraph):
+        return True
     if _LONGER.match(paragraph):
         return False
     if not _WORD.search(paragraph):
@@ -83,13 +148,38 @@ def is_furniture(paragraph: str) -> bool:
     return not _TERMINAL.search(paragraph)
 
 
+def is_caption(sentence: str, language: str = "english") -> bool:
+    """True for a photo caption: a short label, a colon, then a capitalised description.
+
+    "Wrong move: The teacher reportedly ...", "Speaking out: Davis said ...".
+    A label that reports speech ("Mr Lee said: ...", "He added: ...") is the
+    story's own sentence, not a caption.
+    """
+    match = _CAPTION_LABEL.match(sentence)
+    if match is None:
+        return False
+    label = {word.lower() for word in match.group(1).split()}
+    return not label & word_set("speech_verbs", language)
+
+
 def to_document(article: Article, language: str = "english") -> Document:
-    """Clean an article's body and split it into numbered sentences."""
+    """Clean an article's body and split it into numbered sentences.
+
+    Furniture goes: the opening dateline and header, link lines, credits,
+    calls to action, and captions that open with a label ("Wrong move: The
+    teacher ..."). A caption that is its own paragraph and only describes
+    (a long line without a final stop) stays: it reads alone, and the
+    splitter keeps it from running into the body (`split_sentences`).
+    """
+    paragraphs = [
+        _INLINE_CHROME.sub("", paragraph)
+        for paragraph in split_paragraphs(strip_header(clean_text(article.text)))
+    ]
+    kept = [p for p in paragraphs if not is_furniture(p)]
     sentences: list[Sentence] = []
-    kept = (p for p in split_paragraphs(clean_text(article.text)) if not is_furniture(p))
     for paragraph_number, paragraph in enumerate(kept):
         for text in split_sentences(paragraph, language):
-            if is_furniture(text):
+            if is_furniture(text) or is_caption(text, language):
                 continue
             sentences.append(Sentence(len(sentences), paragraph_number, text))
     return Document(article=article, sentences=tuple(sentences))

@@ -8,23 +8,28 @@ sumy document model built from our own sentences and tokenizer, so nothing
 ever needs downloadable NLTK data.
 
 Our default, "briefing", scores each sentence by how much of it the rest of
-the article repeats (centrality), its position (lead bias), the title words
-it repeats and its length, puts the lede (the first sentence) first when it
-is on the title's topic, then picks greedily, never two points that share
-most of their words, and only points a reader can use alone: a sentence
-opening with "But" loses it, one opening with "He" gets the person's name
-when the sentence before leaves no doubt who is meant (`Readable`), and any
-other that leans on an earlier one is never a point.
+the article repeats (centrality), its position (a lead bias weighed by how
+central the opening is and how long the article is), the title words it
+repeats and its length, less for quotations and questions (`briefing_scores`,
+with the handful of `Weights` shipped in briefing/data/summarize_weights.json
+and refitted by bench/fit_weights.py), then picks greedily, never two points
+that share most of their words nor one over MAX_POINT_WORDS, and only points a
+reader can use alone: a sentence opening with "But" loses it, one opening with
+"He" gets the person's name when the sentence before leaves no doubt who is
+meant (`Readable`), and any other that leans on an earlier one is never a point.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from functools import cache, lru_cache
+from importlib import resources
 from itertools import chain, groupby
 from typing import NamedTuple
 
@@ -40,11 +45,12 @@ from sumy.summarizers.luhn import LuhnSummarizer
 from sumy.summarizers.reduction import ReductionSummarizer
 from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
-from sumy.utils import get_stop_words, normalize_language
 
 from briefing.actors import tagger as ner
 from briefing.models import Document, KeyPoint
+from briefing.nlp.languages import language_name
 from briefing.nlp.sentences import Tokenizer, count_words, split_words
+from briefing.nlp.wordlists import stop_words, word_set
 
 
 class Choice(NamedTuple):
@@ -63,15 +69,6 @@ MIN_WORDS = 5  # shorter sentences are bylines, credits or link lines, never poi
 
 
 # --- shared language resources ---------------------------------------------------------------
-
-
-@cache
-def stop_words(language: str) -> frozenset[str]:
-    """Lower-case stop words of `language`; empty when sumy has none for it."""
-    try:
-        return frozenset(get_stop_words(language))
-    except LookupError:
-        return frozenset()
 
 
 @cache
@@ -147,18 +144,13 @@ _CLOSING_QUOTES = {
     "'": "'’",
     "‚": "‘’'",
 }
-_SPEECH_VERBS = frozenset(
-    "said says told added explained warned insisted argued announced "
-    "sagte sagt erklärte betonte sagten meinte "
-    "déclaré dit affirme explique ajouté".split()
-)
 
 
 def is_dangling(text: str, language: str = "english") -> bool:
     """True when a sentence cannot be read alone.
 
     It opens with a pronoun or connective whose referent is elsewhere ("He
-    told...", "But...", "However, ..."), or it opens a quotation that does
+    told...", "It's ...", "But...", "However, ..."), or it opens a quotation that does
     not name its speaker in the same sentence: `"We will win," said Ms Lee.`
     stands alone; `"We will win," he said.` and a quote running on from the
     previous paragraph do not. Languages without an opener list only get the
@@ -174,14 +166,18 @@ def is_dangling(text: str, language: str = "english") -> bool:
         said = [word.lower() for word in split_words(attribution, language)]
         # The speaker stands next to the verb: "he said", "said Ms Lee", "sagte er".
         named = not openers.intersection(said[:3])
-        return not (named and _SPEECH_VERBS.intersection(said))
-    return words[0].lower() in openers
+        return not (named and word_set("speech_verbs", language).intersection(said))
+    # "It's", "That’s", "They're": a contracted pronoun points back as the pronoun does.
+    return _APOSTROPHE.split(words[0].lower(), 1)[0] in openers
+
+
+_APOSTROPHE = re.compile(r"['’]")
 
 
 @cache
 def _openers(language: str) -> frozenset[str]:
     """Dangling first words of `language` ("en" and "English" find "english")."""
-    return _DANGLING_OPENERS.get(normalize_language(language).lower(), frozenset())
+    return _DANGLING_OPENERS.get(language_name(language), frozenset())
 
 
 def _after_quote(text: str, closers: str) -> str:
@@ -229,7 +225,7 @@ def drop_connective(text: str, language: str = "english") -> str:
 
     The next word gets a capital letter. Sentences without one come back unchanged.
     """
-    language = normalize_language(language).lower()
+    language = language_name(language)
     match = _FIRST_WORD.match(text.lstrip())
     if not match:
         return text
@@ -242,7 +238,7 @@ def drop_connective(text: str, language: str = "english") -> str:
         return text
     rest = rest.lstrip()
     following = _FIRST_WORD.match(rest)
-    if not following or following.group().lower() in _SPEECH_VERBS:
+    if not following or following.group().lower() in word_set("speech_verbs", language):
         return text  # "Also, said Mr Trainor, ...": the rest is no sentence of its own
     return rest[:1].upper() + rest[1:]
 
@@ -260,7 +256,7 @@ class Readable:
         self, document: Document, language: str = "english", tagging: ner.Tagging | None = None
     ) -> None:
         self.document = document
-        self.language = normalize_language(language).lower()
+        self.language = language_name(language)
         self.tagging = tagging  # the tagger's reading, when the caller has it already
         self._people: list[list[Person]] | None = None  # per sentence, found when first needed
 
@@ -488,12 +484,46 @@ def sumy_chooser(build: Callable[[Document, str], object], with_title: bool = Fa
 
 # --- our default -----------------------------------------------------------------------------
 
-# Weights of the default's score, chosen as round values that hold for news in
-# general rather than fitted to one collection's references.
-POSITION_WEIGHT = 0.25  # lead bias: the first sentence gets this much, the n-th 1/n of it
-TITLE_WEIGHT = 0.05  # share of the title's words a sentence repeats
-FULL_LENGTH = 15  # words; shorter sentences lose score in proportion
-REDUNDANT = 0.5  # word overlap (Jaccard) from which two points say the same thing
+
+@dataclass(frozen=True)
+class Weights:
+    """The handful of numbers the default's score is made of (see `briefing_scores`).
+
+    Shipped in briefing/data/summarize_weights.json, refitted by
+    bench/fit_weights.py on the development files; the defaults here are the
+    round values used before any fit.
+    """
+
+    position: float = 0.25  # lead bias: the first sentence gets this much, the n-th 1/n of it
+    decay: float = 1.0  # the lead bias falls as 1 / (1 + position) ** decay
+    pyramid: float = 0.0  # share of the lead bias that depends on how central the opening is
+    spread: float = 0.0  # the lead bias grows as (sentences / TYPICAL_SENTENCES) ** spread
+    title: float = 0.05  # share of the title's words a sentence repeats
+    full_length: float = 15.0  # words; shorter sentences lose score in proportion
+    long_length: float = 60.0  # words; longer ones lose score as (long_length / words) ** ...
+    long_power: float = 1.0  # ... this power
+    lede_first: bool = True  # the lede leads the points when it is on the title's topic ...
+    lede_central: float = 0.0  # ... and at least this central (1 = the article's most central)
+    redundant: float = 0.5  # word overlap (Jaccard) from which two points say the same thing
+    quoted: float = 0.0  # score lost by a sentence that is all quotation, in proportion
+    question: float = 0.0  # score lost by a question: a hook, not a finding
+
+
+WEIGHTS_FILE = "data/summarize_weights.json"
+TYPICAL_SENTENCES = 20  # a news article's length, the unit of `spread`
+MAX_POINT_WORDS = 60  # a longer "sentence" is a run-on of captions and body, never a point
+
+
+@cache
+def shipped_weights() -> Weights:
+    """The default's weights as shipped; the dataclass defaults when the file is missing."""
+    resource = resources.files("briefing").joinpath(WEIGHTS_FILE)
+    try:
+        values = json.loads(resource.read_text("utf-8"))
+    except FileNotFoundError:
+        return Weights()
+    known = {field.name for field in fields(Weights)}
+    return Weights(**{key: value for key, value in values.items() if key in known})
 
 
 def centrality(words: Sequence[Sequence[str]]) -> list[float]:
@@ -528,14 +558,101 @@ def title_overlap(stem_sets: Sequence[frozenset[str]], title: frozenset[str]) ->
     return [len(stems & title) / len(title) for stems in stem_sets]
 
 
-def position_prior(count: int) -> list[float]:
-    """Lead bias: news states its main facts first, so earlier sentences score higher."""
-    return [1.0 / (1 + position) for position in range(count)]
+@dataclass(frozen=True)
+class Features:
+    """What the default knows of each sentence of one document before weighing it."""
+
+    central: list[float]  # centrality, scaled to [0, 1]
+    on_topic: list[float]  # share of the title's content words it repeats
+    words: list[int]  # its length in words
+    stem_sets: list[frozenset[str]]  # its content stems, for redundancy
+    lede: int | None  # position of the first candidate sentence
+    titled: bool  # whether the document has a title to compare with
+    quoted: list[float]  # share of its characters inside quotation marks
+    question: list[bool]  # whether it asks rather than states
 
 
-def length_factor(words: int) -> float:
-    """1 for sentences of FULL_LENGTH words or more, less for shorter, less informative ones."""
-    return min(1.0, words / FULL_LENGTH)
+def briefing_features(document: Document, language: str) -> Features:
+    """Centrality, title overlap and length of every sentence.
+
+    Centrality compares exact word forms: a sentence central to the article
+    repeats its very words (names, numbers, terms), and stems also tie words
+    that merely share a root ("general", "generation"). Redundancy and the
+    title are judged on stems. An untitled document has no title signal.
+    """
+    texts = [s.text for s in document.sentences]
+    words = [content_words(text, language) for text in texts]
+    stem_sets = [frozenset(content_stems(text, language)) for text in texts]
+    title = frozenset(content_stems(document.title, language))
+    return Features(
+        central=centrality(words),
+        on_topic=title_overlap(stem_sets, title),
+        words=[count_words(text) for text in texts],
+        stem_sets=stem_sets,
+        lede=next(iter(_candidates(document, language)), None),
+        titled=bool(title),
+        quoted=[quoted_share(text) for text in texts],
+        question=[text.rstrip(_CLOSERS).endswith("?") for text in texts],
+    )
+
+
+# A quotation: an opening mark at a word's start, the shortest run to a closing mark at a
+# word's end. Apostrophes inside words ("don't") neither open nor close one.
+_QUOTATION = re.compile(r"(?<!\w)[\"“‘'«„]([^\"“”‘’«»„]+?)[\"”’'»](?!\w)")
+_CLOSERS = "\"'”’»)] "
+
+
+_QUOTE_MARKS = re.compile(r"[\"“«„]|(?<!\w)['‘]")
+
+
+def quoted_share(text: str) -> float:
+    """Share of a sentence's characters inside quotation marks: what it quotes, not reports."""
+    if _QUOTE_MARKS.search(text) is None:  # most sentences: no need to pair marks
+        return 0.0
+    inside = sum(len(match.group(1)) for match in _QUOTATION.finditer(text))
+    return inside / len(text) if text else 0.0
+
+
+def length_factor(words: int, weights: Weights) -> float:
+    """1 between full_length and long_length words; less for shorter, less informative
+    sentences and for longer ones, which make poor bullet points."""
+    factor = min(1.0, words / weights.full_length)
+    if words > weights.long_length:
+        factor *= (weights.long_length / words) ** weights.long_power
+    return factor
+
+
+def briefing_scores(features: Features, weights: Weights) -> list[float]:
+    """Each sentence's score: (centrality + lead bias + title) x length factor, less for
+    quotations and questions (a key point reports what happened).
+
+    The lead bias is weights.position / (1 + i) ** decay, scaled by how
+    strongly the article follows the inverted pyramid: with `pyramid` p, by
+    (1 - p + p x the lede's centrality), so an opening the rest of the article
+    does not return to (a feature's anecdote, a column's hook) pulls less.
+    With `spread`, it also grows with the article's length: the longer the
+    article, the more its repeated words spread over side stories, and the
+    more its opening is the safer guess.
+    With lede_first, the lede leads when it repeats a title word (or when
+    there is no title to ask) and is at least lede_central central: news
+    written to the inverted pyramid states its main fact first.
+    """
+    lede = features.lede
+    strength = features.central[lede] if lede is not None else 0.0
+    position = weights.position * (1 - weights.pyramid + weights.pyramid * strength)
+    position *= (len(features.central) / TYPICAL_SENTENCES) ** weights.spread
+    scores = [
+        (central + position / (1 + i) ** weights.decay + weights.title * on_topic)
+        * length_factor(words, weights)
+        * (1 - weights.quoted * quoted) * (1 - weights.question * asks)
+        for i, (central, on_topic, words, quoted, asks) in enumerate(zip(
+            features.central, features.on_topic, features.words, features.quoted,
+            features.question, strict=True))
+    ]
+    if weights.lede_first and lede is not None and strength >= weights.lede_central and (
+            features.on_topic[lede] > 0 or not features.titled):
+        scores[lede] = max(scores) + weights.position
+    return scores
 
 
 def choose_briefing(
@@ -543,34 +660,13 @@ def choose_briefing(
 ) -> list[Choice]:
     """Our default: central, early, on-topic sentences that read alone, without repeats.
 
-    Score = (centrality + POSITION_WEIGHT x lead prior + TITLE_WEIGHT x title
-    overlap) x length factor, with the lede first when it is on the title's
-    topic; then `select_points`. Centrality compares exact
-    word forms: a sentence central to the article repeats its very words
-    (names, numbers, terms), and stems also tie words that merely share a
-    root ("general", "generation"). On bbc-dev exact forms scored higher for
-    every centrality tried, and they skip the slowest step, stemming.
-    Redundancy is still judged on stems.
+    Scores by `briefing_scores` with the shipped weights, then `select_points`.
     """
-    texts = [s.text for s in document.sentences]
-    words = [content_words(text, language) for text in texts]
-    stem_sets = [frozenset(content_stems(text, language)) for text in texts]
-    central = centrality(words)
-    on_topic = title_overlap(stem_sets, frozenset(content_stems(document.title, language)))
-    lead = position_prior(len(texts))
-    scores = [
-        (central[i] + POSITION_WEIGHT * lead[i] + TITLE_WEIGHT * on_topic[i])
-        * length_factor(count_words(texts[i]))
-        for i in range(len(texts))
-    ]
-    # News states its main fact in its first sentence, the lede: when the lede is on the
-    # title's topic it leads the points, however much later sentences repeat each other.
-    # On bbc-dev this costs about one ROUGE point (its references favour central
-    # sentences); on news written to the inverted pyramid it is what readers expect first.
-    lede = next(iter(_candidates(document, language)), None)
-    if lede is not None and on_topic[lede] > 0:
-        scores[lede] = max(scores) + POSITION_WEIGHT
-    return select_points(document, scores, stem_sets, count, language, tagging)
+    features = briefing_features(document, language)
+    weights = shipped_weights()
+    return select_points(document, briefing_scores(features, weights), features.stem_sets,
+                         count, language, Readable(document, language, tagging),
+                         weights.redundant)
 
 
 def select_points(
@@ -579,20 +675,23 @@ def select_points(
     stem_sets: Sequence[frozenset[str]],
     count: int,
     language: str,
-    tagging: ner.Tagging | None = None,
+    readable: Readable,
+    redundant: float = 0.5,
 ) -> list[Choice]:
     """Greedy pick by score of sentences that read alone (see Readable), without repeats.
 
     A sentence that cannot be made to read alone is never a point, and
-    neither is one sharing REDUNDANT of its words with a point already
-    chosen: an article may give fewer points than asked rather than those.
+    neither is one over MAX_POINT_WORDS words or one sharing `redundant` of
+    its words (Jaccard) with a point already chosen: an article may give fewer points
+    than asked rather than those.
     """
-    readable = Readable(document, language, tagging)
     chosen: list[Choice] = []
     for i in sorted(_candidates(document, language), key=lambda i: (-scores[i], i)):
         if len(chosen) == count:
             break
-        if any(jaccard(stem_sets[i], stem_sets[j]) >= REDUNDANT for j, _, _ in chosen):
+        if count_words(document.sentences[i].text) > MAX_POINT_WORDS:
+            continue
+        if any(jaccard(stem_sets[i], stem_sets[j]) >= redundant for j, _, _ in chosen):
             continue
         text = readable.text(i)
         if text is not None:
