@@ -37,18 +37,17 @@ from rouge import BUDGET_WORDS, DATA, POINTS, read_records, to_pairs  # noqa: E4
 from rouge_score.rouge_scorer import RougeScorer  # noqa: E402
 
 from briefing.models import Document  # noqa: E402
-from briefing.summarize import (  # noqa: E402
+from briefing.summarize import Choice, choose_lead  # noqa: E402
+from briefing.summarize.default import (  # noqa: E402
     WEIGHTS_FILE,
-    Choice,
     Features,
-    Readable,
     Weights,
     briefing_features,
     briefing_scores,
-    choose_lead,
     select_points,
     shipped_weights,
 )
+from briefing.summarize.readable import Readable  # noqa: E402
 
 # bbc-dev's best sumy algorithm (reduction) as bench/rouge.py measures it: F1@3, recall@75.
 BBC_BEST_SUMY = (59.7, 48.6)

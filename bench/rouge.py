@@ -42,7 +42,8 @@ from rouge_score.rouge_scorer import RougeScorer  # noqa: E402
 
 from briefing.models import Article, Document  # noqa: E402
 from briefing.nlp.text import to_document  # noqa: E402
-from briefing.summarize import ALGORITHMS, DEFAULT_ALGORITHM, is_dangling, summarize  # noqa: E402
+from briefing.summarize import ALGORITHMS, DEFAULT_ALGORITHM, summarize  # noqa: E402
+from briefing.summarize.readable import is_dangling  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEV_FILES = ("cnndm-dev.jsonl", "bbc-dev.jsonl", "dailymail-dev.jsonl")

@@ -30,6 +30,7 @@ from briefing.actors import (
 )
 from briefing.compose import DEFAULT_SHAPE, Shape, compose
 from briefing.models import Article, Briefing, Document, KeyPoint, Problem, Progress
+from briefing.nlp.stems import content_stems
 from briefing.nlp.text import to_document
 from briefing.stories import (
     DEFAULT_THRESHOLD,
@@ -40,7 +41,7 @@ from briefing.stories import (
     term_counts,
 )
 from briefing.stories.archive import EarlierIndex
-from briefing.summarize import DEFAULT_ALGORITHM, content_stems, summarize
+from briefing.summarize import DEFAULT_ALGORITHM, summarize
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

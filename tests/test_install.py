@@ -13,7 +13,6 @@ import sys
 import venv
 from pathlib import Path
 
-import pytest
 from conftest import BUDGET
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,8 +65,6 @@ def loaded_modules(*argv: str, cwd: Path) -> set[str]:
     return set(done.stderr.rpartition("MODULES ")[2].split())
 
 
-@pytest.mark.xfail(strict=True, reason="briefing.summarize still imports sumy (and so requests) "
-                   "on start; made lazy once the summarizer's modules are split")
 def test_help_and_a_briefing_from_files_load_no_web_or_mail_stack(tmp_path):
     helped = loaded_modules("--help", cwd=tmp_path)
     assert helped & (WEB_AND_MAIL | PIPELINE) == set()

@@ -6,9 +6,9 @@ import json
 from briefing import stories
 from briefing.app.cli import main
 from briefing.models import Article
+from briefing.nlp.stems import content_stems
 from briefing.nlp.text import to_document
 from briefing.stories import cluster_articles, overlap
-from briefing.summarize import content_stems
 
 DATE = "2026-11-28"
 STAMP = "2026-11-28T{:02d}:00:00+00:00"

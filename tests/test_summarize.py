@@ -10,30 +10,26 @@ from importlib import resources
 import nltk
 import pytest
 
-from briefing import summarize as summarize_module
 from briefing.models import Article, Document, Sentence
+from briefing.nlp import stems, wordlists
 from briefing.nlp.sentences import count_words
+from briefing.nlp.stems import content_stems
 from briefing.nlp.text import to_document
-from briefing.summarize import (
-    ALGORITHMS,
-    DEFAULT_ALGORITHM,
+from briefing.summarize import ALGORITHMS, DEFAULT_ALGORITHM, summarize
+from briefing.summarize.default import (
     MAX_POINT_WORDS,
     WEIGHTS_FILE,
     Features,
-    Readable,
     Weights,
     briefing_features,
     briefing_scores,
     centrality,
-    content_stems,
-    drop_connective,
-    is_dangling,
     jaccard,
     length_factor,
     quoted_share,
     shipped_weights,
-    summarize,
 )
+from briefing.summarize.readable import Readable, drop_connective, is_dangling
 
 HARBOUR = Article(
     id="harbour",
@@ -434,7 +430,7 @@ def test_language_without_stop_words_or_stemmer_still_works(harbour):
 
 def test_no_algorithm_needs_downloaded_nltk_data(harbour, monkeypatch):
     monkeypatch.setattr(nltk.data, "path", [])
-    for cached in (summarize_module.stemmer, summarize_module.stop_words, summarize_module._stem):
+    for cached in (stems.stemmer, wordlists.stop_words, stems._stem):
         cached.cache_clear()  # build stemmers and stop words again, without the data path
     for algorithm in ALGORITHMS:
         assert len(summarize(harbour, 2, algorithm)) == 2

@@ -219,7 +219,7 @@ def _algorithm(value: str) -> str:
     value = value.strip()
     if not value:
         return value
-    from briefing.summarize import ALGORITHMS  # only then: it loads sumy
+    from briefing.summarize import ALGORITHMS
 
     if value not in ALGORITHMS:
         raise ValueError(f"must be one of {', '.join(ALGORITHMS)} (or empty for the default)")

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from briefing.models import Document, KeyPoint, Story, StoryPoint
-from briefing.summarize import content_stems
+from briefing.nlp.stems import content_stems
 
 DEFAULT_THRESHOLD = 0.3  # cosine similarity of two articles about one event
 DEFAULT_WINDOW_HOURS = 48.0  # articles further apart in time are different events
