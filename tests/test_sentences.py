@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.nlp.sentences import Tokenizer, split_sentences, split_words
+from briefing.nlp.sentences import Tokenizer, split_sentences
+from briefing.nlp.tokens import split_words
 
 # One case per English "Golden Rule" of sentence boundary detection, with our
 # own examples: (rule, paragraph, expected sentences).

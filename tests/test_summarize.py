@@ -12,9 +12,9 @@ import pytest
 
 from briefing.models import Article, Document, Sentence
 from briefing.nlp import stems, wordlists
-from briefing.nlp.sentences import count_words
 from briefing.nlp.stems import content_stems
 from briefing.nlp.text import to_document
+from briefing.nlp.tokens import count_words
 from briefing.summarize import ALGORITHMS, DEFAULT_ALGORITHM, summarize
 from briefing.summarize.default import (
     MAX_POINT_WORDS,

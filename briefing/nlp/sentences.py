@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from briefing.nlp.languages import language_name
+from briefing.nlp.tokens import split_words
 from briefing.nlp.wordlists import word_set
 
-__all__ = ["Tokenizer", "count_words", "split_sentences", "split_words"]
+__all__ = ["Tokenizer", "split_sentences"]
 
 # --- Candidate boundaries -------------------------------------------------
 
@@ -65,7 +66,6 @@ _SHORT_QUOTE_SENTENCES = 2  # quotations this long or shorter stay whole
 
 # Numbers with decimal points or thousands separators ("4.3", "1,000",
 # "1.97bn"), or words, either joined by apostrophes or hyphens.
-_WORD = re.compile(r"(?:\d+(?:[.,]\d+)+\w*|[^\W_]\w*)(?:['’-][^\W_]\w*)*")
 
 # --- Language tables ------------------------------------------------------------
 
@@ -437,28 +437,6 @@ def _run_on_parts(sentence: str, language: str) -> list[str]:
     if len(cuts) == 1:
         return [sentence]
     return [sentence[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(sentence)], strict=True)]
-
-
-def split_words(text: str, language: str = "english") -> tuple[str, ...]:
-    """Word tokens for summarizers (sumy's Tokenizer.to_words).
-
-    Words and numbers, no punctuation-only tokens. Contractions ("don't"),
-    possessives ("BA's"), hyphenated words ("long-haul") and numbers ("4.3",
-    "1,000") stay one token. The rule is the same for every language written
-    with spaces between words. The tuple is cached: the summarizers and the story
-    terms ask for one sentence's words four or five times in a row.
-    """
-    return _words(text)
-
-
-def count_words(text: str) -> int:
-    """Number of ``split_words`` tokens in `text`."""
-    return len(_words(text))
-
-
-@lru_cache(maxsize=4096)  # an article's sentences fit in it
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(text))
 
 
 class Tokenizer:

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 import Stemmer as snowball
 
-from briefing.nlp.sentences import split_words
+from briefing.nlp.tokens import split_words
 from briefing.nlp.wordlists import stop_words
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from briefing.models import Document, KeyPoint
-from briefing.nlp.sentences import count_words
+from briefing.nlp.tokens import count_words
 
 if TYPE_CHECKING:
     from briefing.actors import tagger as ner

@@ -24,8 +24,8 @@ from itertools import chain
 
 from briefing.actors import tagger as ner
 from briefing.models import Document
-from briefing.nlp.sentences import count_words
 from briefing.nlp.stems import content_stems, content_words
+from briefing.nlp.tokens import count_words
 from briefing.summarize import Choice, candidates
 from briefing.summarize.readable import Readable
 

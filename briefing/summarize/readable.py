@@ -20,7 +20,7 @@ from briefing.actors import tagger as ner
 from briefing.actors.pronouns import Person
 from briefing.models import Document
 from briefing.nlp.languages import language_name
-from briefing.nlp.sentences import split_words
+from briefing.nlp.tokens import split_words
 from briefing.nlp.wordlists import word_set
 
 # Opening quotation marks and the marks that may close them.

@@ -26,8 +26,9 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from briefing.actors import tagger as ner
 from briefing.models import Document
-from briefing.nlp.sentences import Tokenizer, split_words
+from briefing.nlp.sentences import Tokenizer
 from briefing.nlp.stems import stemmer
+from briefing.nlp.tokens import split_words
 from briefing.nlp.wordlists import stop_words
 from briefing.summarize import Choice, Chooser, rank_by_score
 

@@ -1,0 +1,53 @@
+"""Tokens: the one place that cuts text into words, in the two views the stages need.
+
+- `tokenize`: every token, punctuation included, with the possessive "'s" apart
+  ("BA's" -> "BA", "'s") and dotted initials whole ("U.S."). The tagger reads
+  names from these: a name ends before "'s", and a comma or quote bounds a span.
+- `split_words`: words and numbers only, for bags of words (summarizers, stories,
+  point merging). Contractions ("don't"), possessives ("BA's"), hyphenated words
+  ("long-haul") and numbers ("4.3", "1,000") stay one word, so counts and
+  overlaps compare what a reader would call the same word.
+
+Both rules hold for every language written with spaces between words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# The lookahead rejects whitespace before any alternative is tried, and the possessive
+# quantifiers (nothing follows them that could fail) spare the engine its backtracking
+# bookkeeping: the same tokens, a quarter faster.
+_TOKEN = re.compile(
+    r"(?=\S)(?:"
+    r"[A-Za-z]\.(?:[A-Za-z]\.)++"  # U.S., U.N.
+    r"|\w++(?:[-&]\w++)*+(?:['’](?!s\b)\w++)*+"  # words, hyphenated words, O'Neill, don't
+    r"|['’]s\b"  # possessive 's as its own token
+    r"|\S)"
+)
+_WORD = re.compile(r"(?:\d+(?:[.,]\d+)+\w*|[^\W_]\w*)(?:['’-][^\W_]\w*)*")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into word and punctuation tokens, the possessive 's kept apart."""
+    return _TOKEN.findall(text)
+
+
+def split_words(text: str, language: str = "english") -> tuple[str, ...]:
+    """The words and numbers of `text`, in order (sumy's Tokenizer.to_words).
+
+    The tuple is cached: the summarizers and the story terms ask for one sentence's
+    words four or five times in a row.
+    """
+    return _words(text)
+
+
+def count_words(text: str) -> int:
+    """Number of ``split_words`` words in `text`."""
+    return len(_words(text))
+
+
+@lru_cache(maxsize=4096)  # an article's sentences fit in it
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text))
