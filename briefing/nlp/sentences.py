@@ -69,124 +69,34 @@ _SHORT_QUOTE_SENTENCES = 2  # quotations this long or shorter stay whole
 
 # --- Language tables ------------------------------------------------------------
 
-# Titles and other words that always precede a name or a number: never the
-# end of a sentence.
-_EN_PREPOSITIVE = frozenset(
-    """mr mrs ms messrs dr prof rev revd fr st mt gen lt col capt cmdr cdr
-    sgt cpl pte maj brig adm gov sen rep supt insp det hon pres amb
-    """.split()
-)
-# Abbreviations that can also end a sentence; one ends only where a typical
-# sentence opener follows.
-_EN_ABBREVIATIONS = frozenset(
-    """co corp inc ltd plc llc llp bros jr sr snr jnr esq etc al vs cf ca approx ft
-    dept est govt assn univ intl ave blvd rd hwy jan feb mar apr jun jul aug sep
-    sept oct nov dec mon tue tues thu thur thurs fri mins hrs yrs
-    eg ie viz
-    """.split()
-)
-# Abbreviations that stand before a number: "No. 10", "p. 55", "N°. 7".
-_EN_NUMBER_PREFIXES = frozenset(
-    "no nos nr n° nº vol vols p pp para paras art arts fig figs ch sec".split()
-)
-# Words that commonly open a sentence; after an abbreviation they mark its end.
-_EN_STARTERS = frozenset(
-    """I A An The This That These Those There Here It Its He She We You They His Her
-    Our Their My Your Some Many Most All Both Each Every Another Such No None
-    But And Or So Yet However Meanwhile Also Then Now Still Instead Although Though
-    While When Where Why How What Who Whom Whose Which If After Before As In On At
-    For With By From Since During Despite Last Next Earlier Later Today Yesterday
-    Tomorrow Did Do Does Is Are Was Were Will Would Can Could Should Shall May Might
-    Must Has Have Had Let Not Even Only Just Other Once Under Over Until Unless
-    """.split()
-)
-
-
 @dataclass(frozen=True)
 class _Rules:
     """The abbreviation tables one language splits with."""
 
-    prepositive: frozenset[str]
-    abbreviations: frozenset[str]
-    number_prefixes: frozenset[str]
-    starters: frozenset[str]
+    prepositive: frozenset[str]  # always before a name or number: never a sentence end
+    abbreviations: frozenset[str]  # may end a sentence, where an opener follows
+    number_prefixes: frozenset[str]  # "No. 10", "p. 55"
+    starters: frozenset[str]  # words that commonly open a sentence
     ordinal_followers: frozenset[str] = frozenset()  # "3. Oktober": not an end
 
 
-def _extend(
-    prepositive: str = "",
-    abbreviations: str = "",
-    number_prefixes: str = "",
-    starters: str = "",
-    ordinal_followers: str = "",
-) -> _Rules:
-    """English rules plus one language's own abbreviations and sentence openers."""
-    return _Rules(
-        prepositive=_EN_PREPOSITIVE | frozenset(prepositive.split()),
-        abbreviations=_EN_ABBREVIATIONS | frozenset(abbreviations.split()),
-        number_prefixes=_EN_NUMBER_PREFIXES | frozenset(number_prefixes.split()),
-        starters=_EN_STARTERS | frozenset(starters.split()),
-        ordinal_followers=frozenset(ordinal_followers.split()),
-    )
-
-
-_ENGLISH = _extend()
-_RULES: dict[str, _Rules] = {
-    "english": _ENGLISH,
-    "german": _extend(
-        prepositive="hr hrn fr frl dipl ing",
-        abbreviations="bzw usw vgl ca evtl ggf inkl exkl zzgl str mio mrd jh abs bzgl "
-        "sog u.a z.b z.t d.h o.ä u.ä engl lat tel",
-        number_prefixes="nr s abs art bd",
-        starters="Der Die Das Er Sie Es Wir Ich Ihr Aber Und Doch Dann Im Am Auch Ein "
-        "Eine Einen Man Nach Bei Mit Zum Zur Als Wenn Wie Was Wer Wo Dies Diese Dieser",
-        ordinal_followers="januar jänner februar märz april mai juni juli august "
-        "september oktober november dezember",
-    ),
-    "french": _extend(
-        prepositive="m mm mme mmes mlle mlles me mgr pr ste",
-        abbreviations="av bd env ex éd etc cie",
-        number_prefixes="p n° no",
-        starters="Le La Les Il Elle Ils Elles Nous Vous On Je Mais Et Un Une Ce Cette "
-        "Ces Des Dans En Pour Puis Selon Depuis Alors Ainsi",
-    ),
-    "spanish": _extend(
-        prepositive="sr sra srta sres dra lic ing d dña",
-        abbreviations="ee uu etc cía aprox",
-        number_prefixes="pág págs núm n° nº",
-        starters="El La Los Las Él Ella Ellos Nosotros Pero Y Un Una Este Esta En Para "
-        "Según Desde Luego También",
-    ),
-    "italian": _extend(
-        prepositive="sig sigg sig.ra dott dott.ssa ing avv on",
-        abbreviations="ecc ca",
-        number_prefixes="pag pagg n° nº",
-        starters="Il Lo La Gli Le Lui Lei Noi Loro Ma E Un Una Questo Questa In Per "
-        "Secondo Dopo Anche",
-    ),
-    "portuguese": _extend(
-        prepositive="sr sra srta dra exa",
-        abbreviations="etc aprox cia",
-        number_prefixes="pág págs n° nº",
-        starters="O A Os As Ele Ela Eles Nós Mas E Um Uma Este Esta Em Para Segundo "
-        "Depois Também",
-    ),
-    "czech": _extend(
-        prepositive="ing mgr mudr judr phdr doc",
-        abbreviations="např tj tzv atd apod mj resp cca mil mld kč popř",
-        number_prefixes="č s str",
-        starters="Ten Ta To Ale A V Na Je Jsou Podle Po Když",
-    ),
-    "slovak": _extend(
-        prepositive="ing mgr mudr judr phdr doc",
-        abbreviations="napr tj tzv atď resp cca mil mld popr",
-        number_prefixes="č s str",
-        starters="Ten Tá To Ale A V Na Je Sú Podľa Po Keď",
-    ),
-}
+@cache
 def _rules_for(language: str) -> _Rules:
-    """The rules for a language; English ones for a language we do not know."""
-    return _RULES.get(language_name(language), _ENGLISH)
+    """A language's tables (`briefing/data/words/<language>/`), each on top of the English
+    ones, as news in any language quotes English names and titles; English for a language
+    we have no tables for."""
+    name = language_name(language)
+
+    def both(list_name: str) -> frozenset[str]:
+        return word_set(list_name, "english") | word_set(list_name, name)
+
+    return _Rules(
+        prepositive=both("abbreviations_before_names"),
+        abbreviations=both("abbreviations"),
+        number_prefixes=both("number_prefixes"),
+        starters=both("sentence_openers"),
+        ordinal_followers=word_set("ordinal_followers", name),
+    )
 
 
 # --- Sentences -----------------------------------------------------------------
@@ -386,18 +296,15 @@ class _RunOnRules:
     never_last: frozenset[str]  # words no sentence ends with
 
 
-_RUN_ON_RULES: dict[str, _RunOnRules] = {
-    "english": _RunOnRules(
-        starters=frozenset(
-            "The A An He She It They We This These Those There His Her Their Its "
-            "But However When While After Before".split()
-        ),
-        never_last=frozenset(
-            "the a an of in on at to for with from by and or but as into onto than "
-            "that which who whose my your his her its our their".split()
-        ),
-    ),
-}
+@cache
+def _run_on_rules(language: str) -> _RunOnRules | None:
+    """A language's run-on tables (data files); None where it has none."""
+    starters = word_set("run_on_openers", language)
+    if not starters:
+        return None
+    return _RunOnRules(starters, word_set("never_last_words", language))
+
+
 _LOWER_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 
 
@@ -408,7 +315,7 @@ def _run_on_boundary(language: str) -> re.Pattern[str] | None:
     A label is "Wrong move:" before a capital; before a quotation (`... Evans saying:
     "I ..."`) it introduces speech, and is no caption. None for a language without rules.
     """
-    rules = _RUN_ON_RULES.get(language)
+    rules = _run_on_rules(language)
     if rules is None:
         return None
     starters = "|".join(sorted(rules.starters))
@@ -423,7 +330,8 @@ def _run_on_parts(sentence: str, language: str) -> list[str]:
     boundary = _run_on_boundary(name)
     if boundary is None:
         return [sentence]
-    rules = _RUN_ON_RULES[name]
+    rules = _run_on_rules(name)
+    assert rules is not None  # there is a boundary pattern only where there are rules
     cuts = [0]
     for candidate in boundary.finditer(sentence):
         label = candidate.group(1)
