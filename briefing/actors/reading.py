@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from briefing.actors import tagger as ner
 from briefing.actors.aliases import KIND_OF_TAG, AliasBook, default_book, known_tags
@@ -43,6 +43,21 @@ class NamedSentence(NamedTuple):
 Reading = tuple[NamedSentence, ...]  # one document's sentences, in order
 
 
+class Tagger(Protocol):
+    """A named-entity tagger: one document's sentences (and the alias book's names, which it
+    should type as the book says) in, its tokens, headlines and PER/ORG/LOC spans out."""
+
+    def __call__(
+        self, sentences: Sequence[str], known: ner.KnownNames | None = None
+    ) -> ner.Tagging: ...
+
+
+# Taggers by name. Ours is rule-based and offline (`tagger.py`); another (a statistical model
+# shipped inside a package, say) is one entry here, picked by `name_reader(tagger=...)`.
+TAGGERS: dict[str, Tagger] = {"rules": ner.tag_texts}
+DEFAULT_TAGGER = "rules"
+
+
 @dataclass(frozen=True)
 class NameReader:
     """What reading a document's names needs: the alias book and the tagger's index of it.
@@ -53,14 +68,17 @@ class NameReader:
     book: AliasBook
     known: ner.KnownNames
     modifier_heads: frozenset[str]  # words that may start a demonym or adjectival country
+    tagger: str = DEFAULT_TAGGER  # a name in TAGGERS
 
 
-def name_reader(aliases: AliasBook | None = None) -> NameReader:
-    """The reader for an alias book (the bundled one when None)."""
+def name_reader(aliases: AliasBook | None = None, tagger: str = DEFAULT_TAGGER) -> NameReader:
+    """The reader for an alias book (the bundled one when None), tagging with `tagger`."""
+    if tagger not in TAGGERS:
+        raise ValueError(f"unknown tagger {tagger!r}; choose one of {', '.join(TAGGERS)}")
     book = aliases or default_book()
     places = {alias for alias, name in book.names.items() if book.kind_of(name) == PLACE}
     heads = {other.split(" ")[0] for other in book.stands_for} | set(book.stands_for) | places
-    return NameReader(book, known_tags(book), frozenset(heads))
+    return NameReader(book, known_tags(book), frozenset(heads), tagger)
 
 
 def _sentence_mentions(
@@ -96,7 +114,8 @@ def _sentence_mentions(
 
 def tag_names(document: Document, reader: NameReader) -> ner.Tagging:
     """The tagger's reading of a document, knowing the alias book's names."""
-    return ner.tag_texts([sentence.text for sentence in document.sentences], reader.known)
+    tag = TAGGERS[reader.tagger]
+    return tag([sentence.text for sentence in document.sentences], reader.known)
 
 
 def read_names(
