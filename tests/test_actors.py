@@ -140,6 +140,16 @@ def test_country_and_its_leader_stay_two_actors():
     assert "Putin" not in result.actors["Russia"].aliases
 
 
+def test_a_company_named_with_a_possessive_keeps_it_whole():
+    documents, result = attribute(
+        "Brewing giant Tandry's Group made an offer for Valecourt. "
+        "The board of Valecourt rejected the offer from Tandry's Group on Monday."
+    )
+    assert "Tandry's Group" in result.actors
+    assert result.actors["Tandry's Group"].kind == ORGANISATION
+    assert "Tandry" not in result.actors
+
+
 def test_a_country_is_not_taken_for_an_organisation_named_after_it():
     _, result = attribute(
         "The Monetary Authority of Singapore raised rates. Singapore is growing fast."

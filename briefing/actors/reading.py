@@ -91,7 +91,7 @@ def _sentence_mentions(
     covered = set()
     for start, end, tag in spans:
         words = tokens[start:end]
-        surface = ner.display_form(words) if headline else " ".join(words)
+        surface = ner.display_form(words) if headline else ner.joined(words)
         kind = KIND_OF_TAG[tag]
         gender = ner.title_gender(tokens, start) if kind == PERSON else None
         mentions.append(Mention(position, start, end, surface, kind, gender=gender))

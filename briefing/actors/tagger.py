@@ -286,6 +286,9 @@ def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
             ):
                 j += 3  # "Office of the Deputy Prime Minister"
                 continue
+            if nxt in ("'s", "’s") and j + 1 < n and tokens[j + 1] in ORG_SUFFIXES:
+                j += 2  # "Foster's Group", "Sainsbury's plc": the possessive is the name's
+                continue
             if (
                 j + 1 < n
                 and cap[j + 1]
@@ -301,6 +304,11 @@ def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
         runs.append((i, j))
         i = j
     return runs
+
+
+def joined(words: Sequence[str]) -> str:
+    """A name's words as written: "Foster 's Group" -> "Foster's Group"."""
+    return " ".join(words).replace(" 's", "'s").replace(" ’s", "’s")
 
 
 def _looks_org_head(words: Sequence[str]) -> bool:
