@@ -234,7 +234,9 @@ LEAD_WEIGHT = 1.5  # ... the story's first point: news puts who acted in the lea
 NAMED_WEIGHT = 1.0  # a point that only names the actor
 TITLE_WEIGHT = 1.5  # the headline names it: what the story is about
 TITLE_LEAD_BONUS = 0.5  # the headline names it first
-NAMED_CAP = 2  # mentions in the articles that count for an actor the points do not name
+# An actor only the headline and the article body name counts as one naming point at most:
+# what the points say, which the reader sees, outweighs how often the unseen body names it.
+NAMED_CAP = 1
 PLACE_FACTOR = 0.5  # a place is more often where a story happens than who acts in it
 
 

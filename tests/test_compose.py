@@ -140,3 +140,13 @@ def test_a_point_filed_under_the_first_name_it_mentions_does_not_make_that_actor
     [section] = briefing_of(oped).sections
     assert section.actor.name == "Vera Lind"
     assert section.stories[0].points[0].primary == "Tomas Berg"  # still filed there
+
+
+def test_what_the_points_name_outweighs_how_often_the_article_body_names_a_place():
+    # "Girls' families question police over Kestrel trip": the points speak of the families
+    # and Norland's police; Kestrel, where the girls went, is named only in the headline and
+    # often in the article body, which the reader does not see.
+    actors = {**PEOPLE, "Kestrel": Actor("Kestrel", PLACE, mentions=12)}
+    trip, who = story("s1", "Norland girls kestrel", (None, ("Norland",)), (None, ()))
+    items = list(briefing_of((trip, who)).sections[0].points)
+    assert main_actor(trip, items, actors, named={"Kestrel": 9, "Norland": 2}) == "Norland"
