@@ -430,7 +430,7 @@ def test_language_without_stop_words_or_stemmer_still_works(harbour):
 
 def test_no_algorithm_needs_downloaded_nltk_data(harbour, monkeypatch):
     monkeypatch.setattr(nltk.data, "path", [])
-    for cached in (stems.stemmer, wordlists.stop_words, stems._stem):
+    for cached in (stems.stemmer, wordlists.stop_words, stems._known_stems):
         cached.cache_clear()  # build stemmers and stop words again, without the data path
     for algorithm in ALGORITHMS:
         assert len(summarize(harbour, 2, algorithm)) == 2

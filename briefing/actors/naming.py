@@ -59,8 +59,8 @@ def document_names(
             elif resolved[1] == ORGANISATION:
                 for word in words:
                     bodies.setdefault(word, set()).add(resolved)
-    names: dict[str, tuple[str, str]] = {}
-    for mention in mentions:
+
+    def joined(mention: Mention) -> tuple[str, str]:
         resolved = alone(mention)
         if " " not in mention.surface and not mention.modifier:
             person = people.get(mention.surface, set())
@@ -71,6 +71,17 @@ def document_names(
                 resolved = next(iter(person))
             elif mention.kind == ORGANISATION and resolved[0] == mention.surface and len(body) == 1:
                 resolved = next(iter(body))
+        return resolved
+
+    # An article names its actors again and again: resolve each spelling, kind and use once.
+    # The last mention of a spelling decides, as it always has.
+    by_use: dict[tuple[str, str, bool], tuple[str, str]] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for mention in mentions:
+        use = (mention.surface, mention.kind, mention.modifier)
+        resolved = by_use.get(use)
+        if resolved is None:
+            resolved = by_use[use] = joined(mention)
         names[mention.surface] = resolved
     return names
 

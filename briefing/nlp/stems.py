@@ -42,10 +42,25 @@ def word_stemmer(language: str) -> Callable[[str], str]:
         return stemmer(language)
 
 
-@lru_cache(maxsize=200_000)
-def _stem(language: str, word: str) -> str:
-    # News repeats its words: a dictionary look-up is cheaper still than stemming again.
-    return word_stemmer(language)(word)
+STEMS_KEPT = 200_000  # words whose stems stay known; a long-running process starts over past it
+
+
+@cache
+def _known_stems(language: str) -> dict[str, str]:
+    """Stems already made in `language`, by word.
+
+    News repeats its words, and a plain dictionary look-up is cheaper than stemming again,
+    and than an lru_cache keyed by (language, word): content_stems asks for every word.
+    """
+    return {}
+
+
+def _stems(words: tuple[str, ...], language: str) -> tuple[str, ...]:
+    known = _known_stems(language)
+    if len(known) > STEMS_KEPT:
+        known.clear()
+    stem = word_stemmer(language)
+    return tuple([known[w] if w in known else known.setdefault(w, stem(w)) for w in words])
 
 
 # The summarizer, the stories stage and point merging read the same sentences of one
@@ -61,4 +76,4 @@ def content_words(text: str, language: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1024)
 def content_stems(text: str, language: str) -> tuple[str, ...]:
     """Stems of the words of `text` that are not stop words, in order."""
-    return tuple([_stem(language, word) for word in content_words(text, language)])
+    return _stems(content_words(text, language), language)
