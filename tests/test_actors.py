@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -516,6 +517,14 @@ def test_a_reporting_outlet_is_the_source_not_the_actor():
             "reported.")
     assert lead_primary(text) == "Carlen Motors"
     assert heading_refusal(text, name="Financial Times") == "a news outlet"
+
+
+def test_an_outlet_whose_own_story_it_is_may_head_it():
+    document = make_document("a0", "Reuters beat profit forecasts for the year. Revenues at "
+                             "Reuters slipped as the dollar fell.")
+    titled = replace(document, article=replace(document.article, title="Weak dollar hits Reuters"))
+    points = [KeyPoint(titled.id, s.index, s.text, 1.0) for s in titled.sentences]
+    assert find_actors([titled], points).actors["Reuters"].not_a_heading is None
 
 
 def test_according_to_a_wire_service_names_no_speaker():

@@ -243,6 +243,8 @@ def _judge_headings(
     for sentences in read:
         for sentence in sentences:
             lower_words.update(single.intersection(sentence.tokens))
+    for name, item in evidence.items():  # every word of the name, in an article's title
+        item.in_title = title_words.issuperset(name.lower().split())
     refused = _refused_headings(evidence, kinds, seen, genders, book, lower_words)
     kinds.update((name, item.kind) for name, item in evidence.items())
     return refused, kinds
