@@ -547,8 +547,8 @@ def test_demonym_company_x_goes_under_x():
 @pytest.mark.parametrize(
     ("text", "name"),
     [
-        ("UK Coal said its coal output fell sharply.", "UK Coal"),
-        ("Nanjing Auto makes cars. The auto maker said sales rose.", "Nanjing Auto"),
+        ("Ireland Steel said its steel output fell sharply.", "Ireland Steel"),
+        ("Lyon Textile makes cloth. The textile maker said sales rose.", "Lyon Textile"),
         ("Air France cut its fares on Monday.", "Air France"),
         ("The Bank of England held rates on Thursday.", "Bank of England"),
     ],

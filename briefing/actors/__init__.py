@@ -87,7 +87,7 @@ def _settle_kinds(
     names: Mapping[str, tuple[str, str]], book: AliasBook, genders: Mapping[str, str | None]
 ) -> dict[str, tuple[str, str]]:
     """A one-word "person" never given a title or a first name anywhere in the briefing is far
-    more often a company or a body in news ("Yukos", "Boeing"): treat it as one, so that
+    more often a company or a body in news ("Veltrox", "Boeing"): treat it as one, so that
     "he" never points at it."""
     settled = {}
     for surface, (canonical, kind) in names.items():

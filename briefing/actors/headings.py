@@ -34,7 +34,7 @@ class Evidence:
     in_headline: int = 0  # mentions in all-capital sentences (headlines, datelines)
     mentions: int = 0
     known_place: bool = False  # the gazetteer knows it as a country or place
-    # mentions right after "firm", "group" or before "shares", "chief": "oil firm Yukos"
+    # mentions right after "firm", "group" or before "shares", "chief": "oil firm Veltrox"
     after_company_noun: int = 0
     first_word_common: bool = False  # its first word is also used in lower case that day
     tagged_person: int = 0  # mentions the tagger read as a person's name
@@ -93,7 +93,7 @@ def settled_kind(evidence: Evidence) -> str:
 
 def _a_work_or_event(evidence: Evidence, context: Context) -> bool:
     """Films, books, shows and events: named after "film"/"album", or with "The" inside
-    ("Meet The Fockers"), or a "person" always spoken of as "the X"."""
+    ("Meet The Harpers"), or a "person" always spoken of as "the X"."""
     if evidence.after_work_noun and evidence.after_work_noun * 2 >= evidence.mentions:
         return True
     if " " in evidence.name and not _ARTICLES.isdisjoint(_words(evidence)[1:]):

@@ -287,7 +287,7 @@ def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
                 j += 3  # "Office of the Deputy Prime Minister"
                 continue
             if nxt in ("'s", "’s") and j + 1 < n and tokens[j + 1] in ORG_SUFFIXES:
-                j += 2  # "Foster's Group", "Sainsbury's plc": the possessive is the name's
+                j += 2  # "Tandry's Group", "Sainsbury's plc": the possessive is the name's
                 continue
             if (
                 j + 1 < n
@@ -307,7 +307,7 @@ def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def joined(words: Sequence[str]) -> str:
-    """A name's words as written: "Foster 's Group" -> "Foster's Group"."""
+    """A name's words as written: "Tandry 's Group" -> "Tandry's Group"."""
     return " ".join(words).replace(" 's", "'s").replace(" ’s", "’s")
 
 
@@ -426,7 +426,7 @@ def _type_span(
     if name in gaz.countries:
         return LOC
     if start > 0 and (tokens[start - 1] in COMPANY_NOUNS or tokens[start - 1].endswith("maker")):
-        return ORG  # "tyre maker Pirelli", "oil firm Yukos", "club Chelsea"
+        return ORG  # "tyre maker Pirelli", "oil firm Veltrox", "club Chelsea"
     if name in memory.types:
         if name in gaz.places and _team_or_place(tokens, start, end) == ORG:
             return ORG  # a town named in a score line is its club, whatever it was before
@@ -444,7 +444,7 @@ def _type_span(
     ):
         return PER  # "coach Ana Ruiz", "wing Austin Healey"
     if several and _place_kind(first, gaz) and _common_nouns(words[1:], memory):
-        return ORG  # "UK Coal", "Nanjing Auto"
+        return ORG  # "Ireland Steel", "Lyon Textile"
     if several and last.endswith("s") and _is_place(" ".join(words[:-1]), gaz, memory):
         return ORG  # "Chicago Cubs"
     if last in LOC_SUFFIXES or (several and first in LOC_PREFIXES):
@@ -684,7 +684,7 @@ def _split_at_places(
         if len(rest) == 1 and rest[0].endswith("s") and rest[0][1:].islower():
             return [(start, end)]  # a team: "Chicago Cubs"
         if _common_nouns(rest, memory):
-            return [(start, end)]  # a company named after its country: "UK Coal", "Air Asia"
+            return [(start, end)]  # a company named after its country: "Ireland Steel", "Air Asia"
         if end - start == 2 and start > 0 and tokens[start - 1] in PERSON_NOUNS:
             return [(start, end)]  # "wing Austin Healey": a person, whatever "Austin" is
         return [(start, start + length), *_split_at_places(tokens, start + length, end, gaz,
