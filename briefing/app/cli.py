@@ -78,7 +78,8 @@ class _VersionAction(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="run_briefing.py",
+        # As the user started it: `run_briefing.py` from a clone, `briefing` once installed.
+        prog="briefing" if Path(sys.argv[0]).name == "briefing" else "run_briefing.py",
         description="Turn a day's news articles into a short briefing grouped by actor. "
         "With no command, generates today's briefing from the configured inputs "
         "(default: seeds/) into out/.",
