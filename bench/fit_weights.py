@@ -226,6 +226,27 @@ def random_start(sets: dict[str, list[Article]], targets: dict[str, tuple[float,
     return best
 
 
+def sweep(sets: dict[str, list[Article]], targets: dict[str, tuple[float, float]],
+          start: Weights, name: str, rouge: Rouge1) -> str:
+    """A Markdown table of every set's scores with one weight moved over its grid: where the
+    two kinds of reference pull apart, and whether any value meets every target."""
+    if name not in GRID:
+        raise SystemExit(f"--sweep: unknown weight {name!r}; choose one of {', '.join(GRID)}")
+    header = " | ".join(f"{set_name} F1@{POINTS} | {set_name} R@{BUDGET_WORDS}w"
+                        for set_name in sets)
+    lines = [f"| {name} | {header} | worst margin |",
+             "|---" * (2 + 2 * len(sets)) + "|"]
+    for value in GRID[name]:
+        value = bool(value) if isinstance(getattr(start, name), bool) else value
+        scores = {set_name: score_set(articles, default_chooser(replace(start, **{name: value})),
+                                      rouge)
+                  for set_name, articles in sets.items()}
+        cells = " | ".join(f"{score:.1f}" for set_name in sets for score in scores[set_name])
+        shipped = " (shipped)" if value == getattr(start, name) else ""
+        lines.append(f"| {value}{shipped} | {cells} | {min(margins(scores, targets)):+.2f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None,
@@ -239,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="passes over the weights (0: only score the start)")
     parser.add_argument("--random", type=int, default=0,
                         help="first try N settings drawn from the grid, start from the best")
+    parser.add_argument("--sweep", metavar="WEIGHT", default=None,
+                        help="only print the trade-off: the start with WEIGHT at each grid value")
     args = parser.parse_args(argv)
 
     rouge = Rouge1()
@@ -255,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         start = shipped_weights() if args.start == "shipped" else Weights()
     else:
         start = Weights(**json.loads(args.start))
+    if args.sweep:
+        print(sweep(sets, targets, start, args.sweep, rouge))
+        return 0
     if args.random:
         start = random_start(sets, targets, start, rouge, args.random)
     weights, scores = fit(sets, targets, start, rouge, args.rounds)

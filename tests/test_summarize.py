@@ -29,7 +29,7 @@ from briefing.summarize.default import (
     quoted_share,
     shipped_weights,
 )
-from briefing.summarize.readable import Readable, drop_connective, is_dangling
+from briefing.summarize.readable import Readable, drop_connective, is_dangling, tidy
 
 HARBOUR = Article(
     id="harbour",
@@ -349,6 +349,8 @@ def test_languages_without_rewriting_rules_keep_dangling_sentences_out():
         "Also, the airport will close its second runway for repairs.",
         '"We will keep fighting until the very end of the season.',
         '"We will keep fighting until the very end," he said.',
+        "Here are the five things the council decided on Tuesday night:",
+        "A few more facts about the harbour and its new bridge: .",
     ],
 )
 def test_sentences_leaning_on_earlier_ones_are_dangling(text):
@@ -512,3 +514,40 @@ def test_quotations_and_questions_lose_score_by_their_weights():
     assert plain[0] == plain[1] == plain[2]
     assert weighed[1] == pytest.approx(plain[1] * 0.6)
     assert weighed[2] == pytest.approx(plain[2] * 0.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Maria Lopez (left) was spotted next to the club's chairman at the match",
+         "Maria Lopez was spotted next to the club's chairman at the match"),
+        ("Ana Ruiz (second right) is shown the red card by referee Tom Berg (centre) on Friday",
+         "Ana Ruiz is shown the red card by referee Tom Berg on Friday"),
+        ("The band with singer Ada Moss, pictured, won the award in 1996.",
+         "The band with singer Ada Moss won the award in 1996."),
+        ("The harbour bridge will open in May .", "The harbour bridge will open in May."),
+        ("Ada Moss, pictured here in 2013, will race in the hurdles (pictured with her coach)",
+         "Ada Moss will race in the hurdles"),
+        # Not photo directions: an amount, an abbreviation, an aside that merely has "left".
+        ("The firm made 3.5m euros (£2.4m) in 2004.", "The firm made 3.5m euros (£2.4m) in 2004."),
+        ("The Harbour Board (HB) said it had money left (left over from May).",
+         "The Harbour Board (HB) said it had money left (left over from May)."),
+    ],
+)
+def test_a_point_loses_photo_directions_and_the_space_before_its_stop(text, expected):
+    assert tidy(text) == expected
+
+
+def test_default_points_carry_no_photo_direction():
+    text = (
+        "Harbour captain Maria Lopez (pictured) opened the new river bridge in Riverton on "
+        "Tuesday after six years of work. The bridge cost the city council 40 million euros "
+        "and carries four lanes of traffic. Lopez said the bridge would cut journeys across "
+        "the river by half an hour. Council leader Tom Berg (right) said the city would "
+        "pay for the bridge over thirty years."
+    )
+    document = to_document(Article("bridge", "Riverton opens river bridge", text), "english")
+    points = summarize(document, 3)
+    assert points
+    assert not any("(pictured)" in p.text or "(right)" in p.text for p in points), points
+    assert any(p.text.startswith("Harbour captain Maria Lopez opened") for p in points), points

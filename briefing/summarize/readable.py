@@ -3,7 +3,7 @@
 A sentence dangles when it opens with a pronoun or connective whose referent is
 elsewhere, or with a quotation whose speaker it does not name. `Readable`
 rewords what it can make certain ("But" dropped, "He" named through the one
-pronoun resolver of `briefing.actors.pronouns`); every summarizer's points go
+pronoun resolver of `briefing.actors.pronouns`, "(pictured)" dropped); every summarizer's points go
 through it in `select_points`, and anything still dangling is never a point.
 The word lists are data (`briefing/data/words/<language>/`).
 """
@@ -49,6 +49,8 @@ def is_dangling(text: str, language: str = "english") -> bool:
     words = split_words(stripped, language)
     if not words:
         return False
+    if _LEAD_IN.search(stripped):
+        return True  # "A few more facts about Pi Day: .": it announces what follows
     openers = _openers(language)
     if stripped[0] in _CLOSING_QUOTES:
         attribution = _after_quote(stripped, _CLOSING_QUOTES[stripped[0]])
@@ -61,6 +63,35 @@ def is_dangling(text: str, language: str = "english") -> bool:
 
 
 _APOSTROPHE = re.compile(r"['’]")
+_LEAD_IN = re.compile(r":\s*\.?$")
+
+
+# --- wording a point for a reader who sees no page -----------------------------------------
+
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.!?]+[\"'”’]?)$")
+_PARENTHESIS = re.compile(r"\s*\(([^()]{1,40})\)")
+_APPOSITIVE_PICTURED = re.compile(r",\s*(pictured\b[^,]{0,60}),")
+
+
+def tidy(text: str, language: str = "english") -> str:
+    """A point as a bullet shows it: no photo directions, no space before its final stop.
+
+    Captions and the sentences written around photos place people in a picture the
+    e-mail does not show: "Pele (left) was spotted ..." reads "Pele was spotted ...", and
+    "Ethan Allen, pictured in 1996, won ..." reads "Ethan Allen won ...". Some pages end a
+    sentence with " ." ("... soundtrack ."), which a bullet shows as a stray dot.
+    """
+    positions = word_set("photo_positions", language)
+    if positions:
+        def photo_direction(match: re.Match[str]) -> str:
+            words = re.findall(r"[^\W\d_]+", match.group(1).lower())
+            if words and (words[0] == "pictured" or all(word in positions for word in words)):
+                return ""  # "(left)", "(second right)", "(pictured with his wife)"
+            return match.group()
+
+        text = _PARENTHESIS.sub(photo_direction, text)
+        text = _APPOSITIVE_PICTURED.sub(photo_direction, text)
+    return _SPACE_BEFORE_STOP.sub(r"\1", text)
 
 
 @cache
@@ -125,6 +156,7 @@ def drop_connective(text: str, language: str = "english") -> str:
 class Readable:
     """An article's sentences as points a reader can use alone, when that can be made certain.
 
+    Every point is first tidied (`tidy`: no photo directions, no space before its stop).
     A sentence that reads alone stays as it is. A dangling one loses a leading
     connective ("But", "However,"); then a "He", "She", "His" or "Her" that
     opens it, or the "he" of a closing `"...," he said`, becomes the person's
@@ -141,7 +173,7 @@ class Readable:
 
     def text(self, position: int) -> str | None:
         """The sentence at `position` worded to read alone, or None when it cannot be."""
-        original = self.document.sentences[position].text
+        original = tidy(self.document.sentences[position].text, self.language)
         if not is_dangling(original, self.language):
             return original
         if not word_set("dropped_conjunctions", self.language):
