@@ -92,6 +92,7 @@ def test_help_and_a_briefing_from_files_load_no_web_or_mail_stack(tmp_path):
     generated = loaded_modules("--quiet", "generate", "a.txt", cwd=tmp_path)
     assert {"jinja2", "premailer"} <= generated  # it did render and inline
     assert generated & WEB_AND_MAIL == set()
+    assert "numpy" not in generated  # a small day's stories are compared without it
 
 
 def test_premailer_gets_the_real_requests_when_it_uses_it():

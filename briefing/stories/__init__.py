@@ -16,8 +16,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-import numpy as np
-
 from briefing.models import Document, KeyPoint, Story, StoryPoint
 from briefing.nlp.stems import content_stems
 
@@ -28,6 +26,7 @@ TITLE_WEIGHT = 2.0  # a title says what the story is about more than any body se
 TOP_TERMS = 20  # distinctive terms per article used to find candidate pairs
 MAX_POSTINGS = 500  # a term in more articles than this is too common to find stories by
 MAX_COMPARED = 200  # earlier articles an article is compared with, most shared top terms first
+NUMPY_FROM = 500  # articles from which numpy compares them; below, importing it takes longer
 
 Vector = dict[str, float]
 
@@ -143,9 +142,18 @@ class _SparseRows:
     """The vectors as arrays of term numbers and weights, for many cosines in one numpy call.
 
     Comparing an article with its candidates one dict at a time was most of the stage's time.
+    A day of fewer than NUMPY_FROM articles is compared in Python, summed the way numpy sums,
+    so the similarities are the same to the last bit and small days need not import numpy.
     """
 
     def __init__(self, vectors: Sequence[Vector]) -> None:
+        self._vectors = vectors
+        self._np = None
+        if len(vectors) < NUMPY_FROM:
+            return
+        import numpy as np
+
+        self._np = np
         numbers: dict[str, int] = {}
         self._terms = [
             np.fromiter((numbers.setdefault(t, len(numbers)) for t in v), np.intp, len(v))
@@ -158,6 +166,11 @@ class _SparseRows:
         """Cosine of vector i with each of `others` (all unit vectors, none empty)."""
         if not others:
             return []
+        np = self._np
+        if np is None:
+            row = self._vectors[i]
+            return [numpy_sum([row.get(term, 0.0) * weight
+                               for term, weight in self._vectors[j].items()]) for j in others]
         terms = np.concatenate([self._terms[j] for j in others])
         weights = np.concatenate([self._weights[j] for j in others])
         starts = np.cumsum([0] + [len(self._terms[j]) for j in others[:-1]])
@@ -165,6 +178,41 @@ class _SparseRows:
         products = self._row[terms] * weights
         self._row[self._terms[i]] = 0.0
         return np.add.reduceat(products, starts).tolist()
+
+
+def numpy_sum(values: Sequence[float]) -> float:
+    """The sum of `values` (at least one) as numpy's ``add.reduce`` makes it, bit for bit:
+    the first value plus the pairwise sum of the others."""
+    return values[0] + _pairwise_sum(values, 1, len(values) - 1)
+
+
+def _pairwise_sum(values: Sequence[float], start: int, count: int) -> float:
+    """numpy's pairwise_sum over values[start:start + count]: one by one under 8, eight running
+    sums up to 128, and above that the two halves (cut at a multiple of 8) summed apart."""
+    if count < 8:
+        total = 0.0
+        for value in values[start : start + count]:
+            total += value
+        return total
+    if count <= 128:
+        r0, r1, r2, r3, r4, r5, r6, r7 = values[start : start + 8]
+        end = start + count - count % 8
+        for block in range(start + 8, end, 8):
+            r0 += values[block]
+            r1 += values[block + 1]
+            r2 += values[block + 2]
+            r3 += values[block + 3]
+            r4 += values[block + 4]
+            r5 += values[block + 5]
+            r6 += values[block + 6]
+            r7 += values[block + 7]
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        for value in values[end : start + count]:
+            total += value
+        return total
+    half = count // 2
+    half -= half % 8
+    return _pairwise_sum(values, start, half) + _pairwise_sum(values, start + half, count - half)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
