@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -63,10 +64,13 @@ def term_vectors(
     total = len(documents)
     idf = {term: math.log((1 + total) / (1 + df) + 1.0) for term, df in frequency.items()}
     vectors = []
+    log = math.log
     for terms in counts:
-        vector = {term: (1.0 + math.log(tf)) * idf[term] for term, tf in terms.items()}
-        norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
-        vectors.append({term: weight / norm for term, weight in vector.items()})
+        weights = [(1.0 + log(tf)) * idf[term] for term, tf in terms.items()]
+        # The same sums and quotients as a loop over the weights, made by map() in C.
+        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
+        vectors.append(dict(zip(terms, map(operator.truediv, weights, itertools.repeat(norm)),
+                                strict=False)))
     return vectors
 
 
@@ -154,12 +158,18 @@ class _SparseRows:
         import numpy as np
 
         self._np = np
-        numbers: dict[str, int] = {}
-        self._terms = [
-            np.fromiter((numbers.setdefault(t, len(numbers)) for t in v), np.intp, len(v))
-            for v in vectors
-        ]
-        self._weights = [np.fromiter(v.values(), np.float64, len(v)) for v in vectors]
+        # Every vector's term numbers and weights in one array each, then a view per vector.
+        terms = dict.fromkeys(itertools.chain.from_iterable(vectors))
+        numbers = dict(zip(terms, itertools.count()))
+        total = sum(map(len, vectors))
+        all_terms = np.fromiter(map(numbers.__getitem__, itertools.chain.from_iterable(vectors)),
+                                np.intp, total)
+        all_weights = np.fromiter(
+            itertools.chain.from_iterable(v.values() for v in vectors), np.float64, total)
+        ends = list(itertools.accumulate(map(len, vectors)))
+        spans = [(end - len(v), end) for v, end in zip(vectors, ends, strict=True)]
+        self._terms = [all_terms[start:end] for start, end in spans]
+        self._weights = [all_weights[start:end] for start, end in spans]
         self._row = np.zeros(len(numbers))  # one article's vector, spelt out in full
 
     def cosines(self, i: int, others: Sequence[int]) -> list[float]:
@@ -237,8 +247,7 @@ class PointIndex:
         # One count over all the words' postings: the same counts, in the same order, without
         # a Counter.update call per word.
         shared = Counter(itertools.chain.from_iterable(
-            postings.get(word, ())[:MAX_POSTINGS] for word in words
-        ))
+            map(postings.get, words, itertools.repeat(()))))
         size, sizes = len(words), self._sizes  # min() and len() per pair were most of the time
         return [
             i for i, count in shared.items()
@@ -250,8 +259,13 @@ class PointIndex:
         return bool(self.matches(words, same_point))
 
     def add(self, words: frozenset[str]) -> None:
+        """Add a point; only a word's first MAX_POSTINGS points are ever looked at again."""
+        position = len(self._sizes)
+        postings = self._postings
         for word in words:
-            self._postings[word].append(len(self._sizes))
+            found = postings[word]
+            if len(found) < MAX_POSTINGS:
+                found.append(position)
         self._sizes.append(len(words))
 
 
