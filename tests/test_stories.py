@@ -232,3 +232,19 @@ def test_a_damaged_archive_is_moved_aside_and_rebuilt_from_that_days_briefing(tm
     assert any(p["earlier"] == "2026-11-27" for p in points)  # still known from the rebuild
     assert archived.read_bytes() == whole
     assert len(list((out / "archive" / "damaged").iterdir())) == 1
+
+
+def test_point_index_finds_exactly_the_points_that_share_enough_words():
+    import random
+
+    draw = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(40)]
+    points = [frozenset(draw.sample(vocabulary, draw.randint(1, 25))) for _ in range(300)]
+    index = stories.PointIndex()
+    for words in points:
+        index.add(words)
+    for same_point in (0.6, 0.5, 0.75, 1.0):
+        for words in points[:60] + [frozenset(draw.sample(vocabulary, 3)) for _ in range(20)]:
+            expected = {i for i, other in enumerate(points)
+                        if len(words & other) / min(len(words), len(other)) >= same_point}
+            assert set(index.matches(words, same_point)) == expected

@@ -16,6 +16,7 @@ import math
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from briefing.models import Document, KeyPoint, Story, StoryPoint
 from briefing.nlp.stems import content_stems
@@ -248,11 +249,12 @@ class PointIndex:
         # a Counter.update call per word.
         shared = Counter(itertools.chain.from_iterable(
             map(postings.get, words, itertools.repeat(()))))
-        size, sizes = len(words), self._sizes  # min() and len() per pair were most of the time
-        return [
-            i for i, count in shared.items()
-            if count / (size if size < sizes[i] else sizes[i]) >= same_point
-        ]
+        size, sizes = len(words), self._sizes
+        # A point sharing `count` words matches when count / min(size, its size) >= same_point.
+        # The quotient falls as the divisor grows, so for each count there is a largest divisor
+        # that passes, found with that very quotient: one comparison of sizes per point.
+        largest = _largest_divisors(size, same_point)
+        return [i for i, count in shared.items() if sizes[i] <= largest[count]]
 
     def repeats(self, words: frozenset[str], same_point: float = DEFAULT_POINT_OVERLAP) -> bool:
         """True when a point already added says the same as this one."""
@@ -267,6 +269,21 @@ class PointIndex:
             if len(found) < MAX_POSTINGS:
                 found.append(position)
         self._sizes.append(len(words))
+
+
+@lru_cache(maxsize=256)
+def _largest_divisors(size: int, same_point: float) -> tuple[float, ...]:
+    """For each count of shared words up to `size`, the largest point size m for which
+    count / min(size, m) >= same_point, as ``PointIndex.matches`` tests it; infinite when
+    even min(size, m) = size passes."""
+    largest: list[float] = [0.0]
+    for count in range(1, size + 1):
+        if count / size >= same_point:
+            largest.append(math.inf)
+        else:
+            largest.append(max((m for m in range(1, size) if count / m >= same_point),
+                               default=0))
+    return tuple(largest)
 
 
 PointWords = Mapping[tuple[str, int], frozenset[str]]  # (article id, index) -> its stems
