@@ -124,11 +124,12 @@ def cluster_vectors(
     matrix = _SparseRows(vectors)
     for i, vector in enumerate(vectors):
         top = sorted(vector, key=vector.__getitem__, reverse=True)[:TOP_TERMS]
-        shared: Counter[int] = Counter()
-        for term in top:
-            if len(postings[term]) < MAX_POSTINGS:
-                shared.update(postings[term])
-                postings[term].append(i)
+        # The earlier articles of each top term not yet too common, counted in one go (the
+        # same counts, first seen in the same order); then this article joins those terms.
+        open_terms = [postings[term] for term in top if len(postings[term]) < MAX_POSTINGS]
+        shared: Counter[int] = Counter(itertools.chain.from_iterable(open_terms))
+        for found in open_terms:
+            found.append(i)
         candidates = [j for j, _ in shared.most_common(MAX_COMPARED)]
         for j, similarity in zip(candidates, matrix.cosines(i, candidates), strict=True):
             if (
