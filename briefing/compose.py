@@ -218,17 +218,32 @@ def _title_rank(words: Sequence[str], actor: Actor) -> int | None:
     spelling seen, or None."""
     found = None
     for spelling in (actor.name, *actor.aliases):
-        parts = spelling.lower().split()
-        for i in range(len(words) - len(parts) + 1):
-            if words[i : i + len(parts)] == parts:
-                found = i if found is None else min(found, i)
-                break
+        at = _first_at(words, spelling.lower().split())
+        if at is not None:
+            found = at if found is None else min(found, at)
     if found is None and actor.kind == PERSON and " " in actor.name:
         # "kelly renee gissendaner" names Kelly Gissendaner: every word, in order, gaps allowed
         at = [words.index(part) if part in words else -1 for part in actor.name.lower().split()]
         if -1 not in at and at == sorted(at):
             found = at[0]
     return found
+
+
+def _first_at(words: Sequence[str], parts: list[str]) -> int | None:
+    """Where `parts` first stand in `words` side by side, or None; 0 for no parts."""
+    if not parts:
+        return 0
+    first, length = parts[0], len(parts)
+    if first not in words:  # most actors a headline is checked for: found at C speed
+        return None
+    end = len(words) - length + 1
+    at = 0
+    while first in words[at:end]:
+        at = words.index(first, at, end)
+        if length == 1 or list(words[at : at + length]) == parts:
+            return at
+        at += 1
+    return None
 
 
 PRIMARY_WEIGHT = 2.0  # a point in which the actor acts or speaks
