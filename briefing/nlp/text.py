@@ -49,11 +49,8 @@ _CHROME_WORDS = re.compile(
 )
 # Calls to action that make a sentence furniture however long it runs on: a "Read more:"
 # link line glued to the next sentence is still a link line.
-_ACTION_OPENERS = re.compile(
-    r"^\W*(click here|read more\b|read next\b|scroll down|watch the video|"
-    r"sign up (for|to) (our|the)|follow us\b|share this)",
-    re.IGNORECASE,
-)
+_ACTION_OPENER = (r"\W*+(?:click here|read more\b|read next\b|scroll down|watch the video|"
+                  r"sign up (?:for|to) (?:our|the)|follow us\b|share this)")
 # The same calls standing inside a sentence, and credits in brackets: cut out, the rest kept.
 # Possessive: neither alternative starts with a space, so giving back none of the spaces
 # changes no match, and spares the engine retrying them at every space of the text.
@@ -91,7 +88,10 @@ _CAPTION_LABEL = re.compile(r"^([A-Z][\w'’-]*(?: [\w'’-]+)?): [A-Z0-9]")
 
 _SHORT = 12  # words; real news sentences are rarely this short AND chrome-worded
 # More than _SHORT words, found without counting all of a long paragraph's words.
-_LONGER = re.compile(rf"\W*\w+(?:\W+\w+){{{_SHORT}}}")
+_LONGER = rf"\W*+\w++(?:\W++\w++){{{_SHORT}}}"
+# One look at a paragraph's opening: a call to action (furniture however long it runs), else
+# more than _SHORT words (reporting), else neither. One match where two were tried in turn.
+_OPENING = re.compile(rf"(?P<action>(?i:{_ACTION_OPENER}))|{_LONGER}")
 
 
 def clean_text(raw: str) -> str:
@@ -154,10 +154,9 @@ def remove_inline_chrome(paragraph: str) -> str:
 
 def is_furniture(paragraph: str) -> bool:
     """True for page chrome: share prompts, bylines, credits, headings, link lines."""
-    if _ACTION_OPENERS.search(paragraph):
-        return True
-    if _LONGER.match(paragraph):
-        return False
+    opening = _OPENING.match(paragraph)
+    if opening is not None:
+        return opening.group("action") is not None
     if not _WORD.search(paragraph):
         return True
     if _CHROME_OPENERS.search(paragraph) or _CHROME_WORDS.search(paragraph):
