@@ -25,7 +25,8 @@ Each measurement runs in a fresh process, so its peak memory (RSS) is its own:
   and inline (Jinja2 and premailer), write (e-mail message and the five
   files, fsynced). "other" is the rest of the run, including the garbage
   collection `generate` defers (it pauses the collector). The total is the
-  wall time of the `generate` call and that collection (imports excluded).
+  wall time of the `generate` call and that collection (imports excluded, also
+  those a stage makes on first use, such as premailer and numpy).
 - *workers*: the same call with `--workers` processes, not pinned; its files
   must equal the one-core run's byte for byte.
 - *whole process*: `python run_briefing.py --quiet generate FILE --workers 1`, pinned to one
@@ -158,6 +159,17 @@ def _timed(function: Callable, stage: str, seconds: dict[str, float]) -> Callabl
     return timed
 
 
+def _import_on_first_use() -> None:
+    """Import now what a run imports when a stage first needs it (premailer when the HTML is
+    inlined, numpy for a big day's stories), so the in-process table times the stages' work;
+    the whole-process table counts every import."""
+    import numpy  # noqa: F401
+
+    from briefing.output.render import _premailer
+
+    _premailer()
+
+
 def measure_generate(source: Path, out: Path, workers: int) -> dict:
     """Run `generate` once; with 1 worker on one core and stage by stage."""
     import datetime as dt
@@ -168,6 +180,7 @@ def measure_generate(source: Path, out: Path, workers: int) -> dict:
     if workers == 1:
         _one_core()
         _time_stages(seconds)
+    _import_on_first_use()
     config = _config()
     start = time.perf_counter()
     edition = make_edition(config.with_values(output_dir=out), dt.date.fromisoformat(DATE),

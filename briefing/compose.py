@@ -207,26 +207,43 @@ def _section_story(
 _WORD = re.compile(r"[\w.-]+(?:['’](?!s\b)\w+)*")  # a possessive 's is no part of the name
 
 
-def _title_rank(title: str, actor: Actor) -> int | None:
-    """Where in the headline an actor is named (by its name or a spelling seen), or None.
+def _headline_words(title: str) -> list[str]:
+    """The headline's words, lower-cased: case is ignored, as some feeds give headlines made
+    from a URL's slug ("Stern isis killings")."""
+    return [w.lower() for w in _WORD.findall(title)]
 
-    Case is ignored: some feeds give headlines made from a URL's slug ("Stern isis
-    killings").
-    """
-    words = [w.lower() for w in _WORD.findall(title)]
+
+def _title_rank(words: Sequence[str], actor: Actor) -> int | None:
+    """Where in the headline (its ``_headline_words``) an actor is named, by its name or a
+    spelling seen, or None."""
     found = None
     for spelling in (actor.name, *actor.aliases):
-        parts = spelling.lower().split()
-        for i in range(len(words) - len(parts) + 1):
-            if words[i : i + len(parts)] == parts:
-                found = i if found is None else min(found, i)
-                break
+        at = _first_at(words, spelling.lower().split())
+        if at is not None:
+            found = at if found is None else min(found, at)
     if found is None and actor.kind == PERSON and " " in actor.name:
         # "kelly renee gissendaner" names Kelly Gissendaner: every word, in order, gaps allowed
         at = [words.index(part) if part in words else -1 for part in actor.name.lower().split()]
         if -1 not in at and at == sorted(at):
             found = at[0]
     return found
+
+
+def _first_at(words: Sequence[str], parts: list[str]) -> int | None:
+    """Where `parts` first stand in `words` side by side, or None; 0 for no parts."""
+    if not parts:
+        return 0
+    first, length = parts[0], len(parts)
+    if first not in words:  # most actors a headline is checked for: found at C speed
+        return None
+    end = len(words) - length + 1
+    at = 0
+    while first in words[at:end]:
+        at = words.index(first, at, end)
+        if length == 1 or list(words[at : at + length]) == parts:
+            return at
+        at += 1
+    return None
 
 
 PRIMARY_WEIGHT = 2.0  # a point in which the actor acts or speaks
@@ -276,11 +293,19 @@ def main_actor(
         for name in item.others:
             if may_head(name):
                 score[name] += NAMED_WEIGHT
+    words = _headline_words(story.title)
+    ranked: dict[str, int | None] = {}  # each actor's _title_rank, found once
+
+    def rank(name: str) -> int | None:
+        if name not in ranked:
+            ranked[name] = _title_rank(words, actors[name])
+        return ranked[name]
+
     for name, count in (named or {}).items():
         headline = name not in score and may_head(name)
-        if headline and _title_rank(story.title, actors[name]) is not None:
+        if headline and rank(name) is not None:
             score[name] = NAMED_WEIGHT * min(count, NAMED_CAP)  # the headline's, not a point's
-    ranks = {name: _title_rank(story.title, actors[name]) for name in score}
+    ranks = {name: rank(name) for name in score}
     placed = sorted((rank, name) for name, rank in ranks.items() if rank is not None)
     for n, (_, name) in enumerate(placed):
         score[name] += TITLE_WEIGHT + (TITLE_LEAD_BONUS if n == 0 else 0.0)

@@ -150,3 +150,19 @@ def test_what_the_points_name_outweighs_how_often_the_article_body_names_a_place
     trip, who = story("s1", "Norland girls kestrel", (None, ("Norland",)), (None, ()))
     items = list(briefing_of((trip, who)).sections[0].points)
     assert main_actor(trip, items, actors, named={"Kestrel": 9, "Norland": 2}) == "Norland"
+
+
+def test_a_name_is_found_where_its_words_first_stand_together_in_the_headline():
+    import random
+
+    from briefing.compose import _first_at
+
+    def side_by_side(words, parts):
+        return next((i for i in range(len(words) - len(parts) + 1)
+                     if words[i : i + len(parts)] == parts), None)
+
+    draw = random.Random(5)
+    for _ in range(20_000):
+        words = [draw.choice("abcd") for _ in range(draw.randint(0, 8))]
+        parts = [draw.choice("abcd") for _ in range(draw.randint(0, 3))]
+        assert _first_at(words, parts) == side_by_side(words, parts), (words, parts)

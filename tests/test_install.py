@@ -18,10 +18,10 @@ from conftest import BUDGET
 from briefing.app.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-# What a briefing from files must not load: our fetching and mail stacks (premailer brings
-# `requests` along itself). `--help` loads none of the pipeline either.
+# What a briefing from files must not load: our fetching and mail stacks, nor the `requests`
+# premailer imports only to fetch stylesheets. `--help` loads none of the pipeline either.
 WEB_AND_MAIL = {"feedparser", "trafilatura", "briefing.sources.fetch", "briefing.sources.feeds",
-                "smtplib", "briefing.deliver", "schedule"}
+                "smtplib", "briefing.deliver", "schedule", "requests", "urllib3"}
 PIPELINE = {"jinja2", "premailer", "requests", "urllib3", "sumy", "numpy", "http.server"}
 
 
@@ -90,5 +90,19 @@ def test_help_and_a_briefing_from_files_load_no_web_or_mail_stack(tmp_path):
     assert helped & (WEB_AND_MAIL | PIPELINE) == set()
     (tmp_path / "a.txt").write_text(BUDGET)
     generated = loaded_modules("--quiet", "generate", "a.txt", cwd=tmp_path)
-    assert "jinja2" in generated  # it did render
+    assert {"jinja2", "premailer"} <= generated  # it did render and inline
     assert generated & WEB_AND_MAIL == set()
+    assert "numpy" not in generated  # a small day's stories are compared without it
+
+
+def test_premailer_gets_the_real_requests_when_it_uses_it():
+    script = ("import sys\nfrom briefing.output.render import inline_css\n"
+              "html = inline_css('<html><head><style>p{color:red}</style></head><p>x</p></html>')\n"
+              "assert 'style=\"color:red\"' in html, html\n"
+              "assert 'requests' not in sys.modules\n"
+              "import premailer.premailer as inliner\n"
+              "session = inliner.requests.Session\n"  # first use: the real module comes in
+              "import requests\n"
+              "assert session is requests.Session and type(requests).__name__ == 'module'\n"
+              "assert sys.modules['requests'] is requests\n")
+    subprocess.run([sys.executable, "-c", script], check=True, env={"PYTHONPATH": str(ROOT)})

@@ -88,6 +88,33 @@ def test_clustering_compares_each_article_with_a_bounded_number_of_others(monkey
     assert len(groups) == 1  # and the event is still one story
 
 
+def test_a_small_day_is_compared_without_numpy_to_the_same_last_bit(monkeypatch):
+    copies = [(f"{entry[0]}-{n}", *entry[1:]) for n in range(4) for entry in BRIDGE + OTHERS]
+    documents = [to_document(article(entry)) for entry in copies]
+    vectors = stories.term_vectors(documents)
+    everyone = list(range(1, len(vectors)))
+    in_python = stories._SparseRows(vectors)
+    monkeypatch.setattr(stories, "NUMPY_FROM", 1)
+    in_numpy = stories._SparseRows(vectors)
+    assert in_python._np is None and in_numpy._np is not None
+    assert in_python.cosines(0, everyone) == in_numpy.cosines(0, everyone)
+    assert in_python.cosines(3, [0, 1, 2]) == in_numpy.cosines(3, [0, 1, 2])
+
+
+def test_numpy_sum_adds_up_as_numpy_adds_each_run_of_a_reduceat():
+    import random
+
+    import numpy as np
+
+    draw = random.Random(19)
+    for length in [*range(2, 40), 127, 128, 129, 136, 255, 256, 257, 1000, 1031, 5000]:
+        values = [draw.random() * draw.choice((1e-3, 1.0, 1e3)) for _ in range(length)]
+        rest = values[length // 3 :]
+        first, second = np.add.reduceat(np.array(values + rest), [0, length]).tolist()
+        assert stories.numpy_sum(values) == first, length
+        assert stories.numpy_sum(rest) == second, length
+
+
 def test_articles_far_apart_in_time_are_not_one_story():
     late = (BRIDGE[2][0], BRIDGE[2][1], 9, BRIDGE[2][3], BRIDGE[2][4])
     moved = article(late)
@@ -205,3 +232,19 @@ def test_a_damaged_archive_is_moved_aside_and_rebuilt_from_that_days_briefing(tm
     assert any(p["earlier"] == "2026-11-27" for p in points)  # still known from the rebuild
     assert archived.read_bytes() == whole
     assert len(list((out / "archive" / "damaged").iterdir())) == 1
+
+
+def test_point_index_finds_exactly_the_points_that_share_enough_words():
+    import random
+
+    draw = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(40)]
+    points = [frozenset(draw.sample(vocabulary, draw.randint(1, 25))) for _ in range(300)]
+    index = stories.PointIndex()
+    for words in points:
+        index.add(words)
+    for same_point in (0.6, 0.5, 0.75, 1.0):
+        for words in points[:60] + [frozenset(draw.sample(vocabulary, 3)) for _ in range(20)]:
+            expected = {i for i, other in enumerate(points)
+                        if len(words & other) / min(len(words), len(other)) >= same_point}
+            assert set(index.matches(words, same_point)) == expected

@@ -43,23 +43,34 @@ _BULLET = re.compile(r"(?<=\s)(?=[•⁃‣▪◦])")
 
 # --- Quotations ---------------------------------------------------------------
 
+# Each pattern opens with the quote mark itself and looks behind it afterwards: the engine
+# then skips to the next quote mark at C speed instead of trying the look-behind at every
+# character, three times faster.
+_QUOTES = "\"“«„‚‘'"
 # An opening quote: at the start or after space, a bracket or a dash, and
 # followed by text (or by a space after a French «).
 # "Not after anything but a space, bracket or dash" covers the text's start in one look-behind.
-_QUOTE_OPEN = re.compile(r"(?<![^\s(\[{—–-])([\"“«„‚‘'])(?:(?=\S)|(?<=«))")
+_QUOTE_OPEN = re.compile(rf"([{_QUOTES}])(?<![^\s(\[{{—–-][{_QUOTES}])(?:(?=\S)|(?<=«))")
+
+
+def _closing(marks: str) -> re.Pattern[str]:
+    """One of `marks` after text (not after a space), not followed by a letter."""
+    return re.compile(rf"[{marks}](?<=\S[{marks}])(?!\w)")
+
+
 # The closing quote for each opening one: after text, not followed by a letter
 # (so "don't" and "BA's" are apostrophes, not quotes).
 _QUOTE_CLOSE = {
-    '"': re.compile(r"(?<=\S)[\"”](?!\w)"),
-    "“": re.compile(r"(?<=\S)[”\"](?!\w)"),
+    '"': _closing('"”'),
+    "“": _closing('”"'),
     "«": re.compile(r"»"),
-    "„": re.compile(r"(?<=\S)[“”\"](?!\w)"),
-    "‚": re.compile(r"(?<=\S)[‘’](?!\w)"),
-    "‘": re.compile(r"(?<=\S)[’'](?!\w)"),
-    "'": re.compile(r"(?<=\S)[’'](?!\w)"),
+    "„": _closing('“”"'),
+    "‚": _closing("‘’"),
+    "‘": _closing("’'"),
+    "'": _closing("’'"),
 }
 # The same quote mark opening again before the closing one: a new quotation.
-_QUOTE_REOPEN = {quote: re.compile(rf"(?<=\s){quote}(?=\S)") for quote in _QUOTE_CLOSE}
+_QUOTE_REOPEN = {quote: re.compile(rf"{quote}(?<=\s{quote})(?=\S)") for quote in _QUOTE_CLOSE}
 _SHORT_QUOTE_SENTENCES = 2  # quotations this long or shorter stay whole
 
 # --- Words --------------------------------------------------------------------
@@ -276,10 +287,14 @@ def split_sentences(paragraph: str, language: str = "english") -> list[str]:
     after a lower-case word: see `_run_on_parts`.
     """
     rules = _rules_for(language)
+    run_on = _run_on_rules(language)
     sentences: list[str] = []
     for chunk in _list_chunks(paragraph.strip()):
         for sentence in _split_chunk(chunk, rules):
-            sentences.extend(_run_on_parts(sentence, language))
+            if run_on is None:
+                sentences.append(sentence)
+            else:
+                sentences.extend(_run_on_parts(sentence, run_on))
     return sentences
 
 
@@ -292,54 +307,51 @@ def split_sentences(paragraph: str, language: str = "english") -> list[str]:
 class _RunOnRules:
     """What marks one language's run-on boundaries."""
 
-    starters: frozenset[str]  # capitalised openers that start a sentence, not a name
+    boundary: re.Pattern[str]  # see _run_on_boundary
     never_last: frozenset[str]  # words no sentence ends with
+    speech_verbs: frozenset[str]  # a label ending in one introduces speech ("He said:")
 
 
 @cache
 def _run_on_rules(language: str) -> _RunOnRules | None:
     """A language's run-on tables (data files); None where it has none."""
-    starters = word_set("run_on_openers", language)
+    name = language_name(language)
+    starters = word_set("run_on_openers", name)  # capitalised openers of a sentence, not a name
     if not starters:
         return None
-    return _RunOnRules(starters, word_set("never_last_words", language))
+    return _RunOnRules(_run_on_boundary(starters), word_set("never_last_words", name),
+                       word_set("speech_verbs", name))
 
 
 _LOWER_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 
 
-@cache
-def _run_on_boundary(language: str) -> re.Pattern[str] | None:
-    """A lower-case word, a space, then a caption label or a sentence opener of `language`.
+def _run_on_boundary(starters: frozenset[str]) -> re.Pattern[str]:
+    """A lower-case word, a space, then a caption label or one of the sentence `starters`.
 
     A label is "Wrong move:" before a capital; before a quotation (`... Evans saying:
-    "I ..."`) it introduces speech, and is no caption. None for a language without rules.
+    "I ..."`) it introduces speech, and is no caption.
     """
-    rules = _run_on_rules(language)
-    if rules is None:
-        return None
-    starters = "|".join(sorted(rules.starters))
+    openers = "|".join(sorted(starters))
+    # The space first, then a look at the first letter after it: most spaces fail there at
+    # once, where trying the look-behind and every opener at each character took twice as long.
+    firsts = {word[0] for word in starters if not "A" <= word[0] <= "Z"}
+    capitals = "A-Z" + "".join(re.escape(first) for first in sorted(firsts))
     return re.compile(
-        rf"(?<=[a-z0-9]) (?=([A-Z][a-z'’-]+(?: [a-z'’-]+)?): [A-Z0-9]|(?:{starters}) [a-z])"
+        rf" (?<=[a-z0-9] )(?=[{capitals}])"
+        rf"(?=([A-Z][a-z'’-]+(?: [a-z'’-]+)?): [A-Z0-9]|(?:{openers}) [a-z])"
     )
 
 
-def _run_on_parts(sentence: str, language: str) -> list[str]:
+def _run_on_parts(sentence: str, rules: _RunOnRules) -> list[str]:
     """A sentence cut where a caption or a new sentence runs on into it without a stop."""
-    name = language_name(language)
-    boundary = _run_on_boundary(name)
-    if boundary is None:
-        return [sentence]
-    rules = _run_on_rules(name)
-    assert rules is not None  # there is a boundary pattern only where there are rules
     cuts = [0]
-    for candidate in boundary.finditer(sentence):
+    for candidate in rules.boundary.finditer(sentence):
         label = candidate.group(1)
         before = sentence[sentence.rfind(" ", 0, candidate.start()) + 1 : candidate.start()]
         if not _LOWER_WORD.fullmatch(before) or before in rules.never_last:
             continue
-        if label is not None and {w.lower() for w in label.split()} & word_set(
-                "speech_verbs", name):
+        if label is not None and {w.lower() for w in label.split()} & rules.speech_verbs:
             continue  # "... lawyer Ron Rakosky said: ...": a sentence
         cuts.append(candidate.end())
     if len(cuts) == 1:

@@ -26,7 +26,9 @@ _TOKEN = re.compile(
     r"|['’]s\b"  # possessive 's as its own token
     r"|\S)"
 )
-_WORD = re.compile(r"(?:\d+(?:[.,]\d+)+\w*|[^\W_]\w*)(?:['’-][^\W_]\w*)*")
+# Possessive too: each run stops where the next part must begin with a character it cannot
+# hold (a separator after digits or letters), so giving some back never finds another match.
+_WORD = re.compile(r"(?:\d++(?:[.,]\d++)++\w*+|[^\W_]\w*+)(?:['’-][^\W_]\w*+)*+")
 
 
 def tokenize(text: str) -> list[str]:

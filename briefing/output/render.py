@@ -13,13 +13,19 @@ the JSON keep every story).
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
 import textwrap
+import types
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from premailer import Premailer
+
+if TYPE_CHECKING:
+    from premailer import Premailer
 
 from briefing.models import ActorSection, Article, Briefing, Story
 from briefing.output import Rendered
@@ -107,7 +113,7 @@ def _html_within_limit(environment: jinja2.Environment, context: dict[str, Any])
         last = next(s for s in reversed(sections) if s["stories"])
         moved.insert(0, _also_from_shown(last["stories"].pop()))
     total = len(moved) + len(context["also_today"])
-    html = with_shown(total)
+    html = with_shown(total) if total else bare  # nothing for "Also today": inlined already
     if size(html) <= HTML_LIMIT or not total:
         return html
     each = max((size(html) - size(bare)) / total, 1.0)
@@ -130,7 +136,7 @@ def _also_from_shown(story: dict[str, Any]) -> dict[str, Any]:
 
 def inline_css(html: str) -> str:
     """Inline CSS for mail clients; media queries stay in <style> and keep `!important`."""
-    return Premailer(
+    return _premailer()(
         html,
         keep_style_tags=True,
         strip_important=False,
@@ -139,6 +145,36 @@ def inline_css(html: str) -> str:
         disable_validation=True,
         cssutils_logging_level=logging.CRITICAL,
     ).transform(pretty_print=False)
+
+
+@cache
+def _premailer() -> type[Premailer]:
+    """premailer's class, imported when the first HTML is inlined, without `requests`.
+
+    premailer imports requests (with urllib3, charset_normalizer and idna, a twentieth of a
+    second) only to fetch external stylesheets, which `inline_css` never lets it do. While premailer
+    is imported, `requests` stands for a module that imports the real one when any name of
+    it is first used; afterwards any other `import requests` gets the real one.
+    """
+    stand_in = _OnFirstUse("requests")
+    if sys.modules.setdefault("requests", stand_in) is stand_in:
+        try:
+            from premailer import Premailer
+        finally:
+            if sys.modules.get("requests") is stand_in:
+                del sys.modules["requests"]
+    from premailer import Premailer
+
+    return Premailer
+
+
+class _OnFirstUse(types.ModuleType):
+    """A module that is imported for real when one of its names is first looked up."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
 
 
 def template_context(briefing: Briefing, subject: str, language: str = "en") -> dict[str, Any]:

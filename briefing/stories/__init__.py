@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-
-import numpy as np
+from functools import lru_cache
 
 from briefing.models import Document, KeyPoint, Story, StoryPoint
 from briefing.nlp.stems import content_stems
@@ -28,6 +28,7 @@ TITLE_WEIGHT = 2.0  # a title says what the story is about more than any body se
 TOP_TERMS = 20  # distinctive terms per article used to find candidate pairs
 MAX_POSTINGS = 500  # a term in more articles than this is too common to find stories by
 MAX_COMPARED = 200  # earlier articles an article is compared with, most shared top terms first
+NUMPY_FROM = 500  # articles from which numpy compares them; below, importing it takes longer
 
 Vector = dict[str, float]
 
@@ -64,10 +65,13 @@ def term_vectors(
     total = len(documents)
     idf = {term: math.log((1 + total) / (1 + df) + 1.0) for term, df in frequency.items()}
     vectors = []
+    log = math.log
     for terms in counts:
-        vector = {term: (1.0 + math.log(tf)) * idf[term] for term, tf in terms.items()}
-        norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
-        vectors.append({term: weight / norm for term, weight in vector.items()})
+        weights = [(1.0 + log(tf)) * idf[term] for term, tf in terms.items()]
+        # The same sums and quotients as a loop over the weights, made by map() in C.
+        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
+        vectors.append(dict(zip(terms, map(operator.truediv, weights, itertools.repeat(norm)),
+                                strict=False)))
     return vectors
 
 
@@ -120,11 +124,12 @@ def cluster_vectors(
     matrix = _SparseRows(vectors)
     for i, vector in enumerate(vectors):
         top = sorted(vector, key=vector.__getitem__, reverse=True)[:TOP_TERMS]
-        shared: Counter[int] = Counter()
-        for term in top:
-            if len(postings[term]) < MAX_POSTINGS:
-                shared.update(postings[term])
-                postings[term].append(i)
+        # The earlier articles of each top term not yet too common, counted in one go (the
+        # same counts, first seen in the same order); then this article joins those terms.
+        open_terms = [postings[term] for term in top if len(postings[term]) < MAX_POSTINGS]
+        shared: Counter[int] = Counter(itertools.chain.from_iterable(open_terms))
+        for found in open_terms:
+            found.append(i)
         candidates = [j for j, _ in shared.most_common(MAX_COMPARED)]
         for j, similarity in zip(candidates, matrix.cosines(i, candidates), strict=True):
             if (
@@ -143,21 +148,41 @@ class _SparseRows:
     """The vectors as arrays of term numbers and weights, for many cosines in one numpy call.
 
     Comparing an article with its candidates one dict at a time was most of the stage's time.
+    A day of fewer than NUMPY_FROM articles is compared in Python, summed the way numpy sums,
+    so the similarities are the same to the last bit and small days need not import numpy.
     """
 
     def __init__(self, vectors: Sequence[Vector]) -> None:
-        numbers: dict[str, int] = {}
-        self._terms = [
-            np.fromiter((numbers.setdefault(t, len(numbers)) for t in v), np.intp, len(v))
-            for v in vectors
-        ]
-        self._weights = [np.fromiter(v.values(), np.float64, len(v)) for v in vectors]
+        self._vectors = vectors
+        self._np = None
+        if len(vectors) < NUMPY_FROM:
+            return
+        import numpy as np
+
+        self._np = np
+        # Every vector's term numbers and weights in one array each, then a view per vector.
+        terms = dict.fromkeys(itertools.chain.from_iterable(vectors))
+        numbers = dict(zip(terms, itertools.count()))
+        total = sum(map(len, vectors))
+        all_terms = np.fromiter(map(numbers.__getitem__, itertools.chain.from_iterable(vectors)),
+                                np.intp, total)
+        all_weights = np.fromiter(
+            itertools.chain.from_iterable(v.values() for v in vectors), np.float64, total)
+        ends = list(itertools.accumulate(map(len, vectors)))
+        spans = [(end - len(v), end) for v, end in zip(vectors, ends, strict=True)]
+        self._terms = [all_terms[start:end] for start, end in spans]
+        self._weights = [all_weights[start:end] for start, end in spans]
         self._row = np.zeros(len(numbers))  # one article's vector, spelt out in full
 
     def cosines(self, i: int, others: Sequence[int]) -> list[float]:
         """Cosine of vector i with each of `others` (all unit vectors, none empty)."""
         if not others:
             return []
+        np = self._np
+        if np is None:
+            row = self._vectors[i]
+            return [numpy_sum([row.get(term, 0.0) * weight
+                               for term, weight in self._vectors[j].items()]) for j in others]
         terms = np.concatenate([self._terms[j] for j in others])
         weights = np.concatenate([self._weights[j] for j in others])
         starts = np.cumsum([0] + [len(self._terms[j]) for j in others[:-1]])
@@ -165,6 +190,41 @@ class _SparseRows:
         products = self._row[terms] * weights
         self._row[self._terms[i]] = 0.0
         return np.add.reduceat(products, starts).tolist()
+
+
+def numpy_sum(values: Sequence[float]) -> float:
+    """The sum of `values` (at least one) as numpy's ``add.reduce`` makes it, bit for bit:
+    the first value plus the pairwise sum of the others."""
+    return values[0] + _pairwise_sum(values, 1, len(values) - 1)
+
+
+def _pairwise_sum(values: Sequence[float], start: int, count: int) -> float:
+    """numpy's pairwise_sum over values[start:start + count]: one by one under 8, eight running
+    sums up to 128, and above that the two halves (cut at a multiple of 8) summed apart."""
+    if count < 8:
+        total = 0.0
+        for value in values[start : start + count]:
+            total += value
+        return total
+    if count <= 128:
+        r0, r1, r2, r3, r4, r5, r6, r7 = values[start : start + 8]
+        end = start + count - count % 8
+        for block in range(start + 8, end, 8):
+            r0 += values[block]
+            r1 += values[block + 1]
+            r2 += values[block + 2]
+            r3 += values[block + 3]
+            r4 += values[block + 4]
+            r5 += values[block + 5]
+            r6 += values[block + 6]
+            r7 += values[block + 7]
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        for value in values[end : start + count]:
+            total += value
+        return total
+    half = count // 2
+    half -= half % 8
+    return _pairwise_sum(values, start, half) + _pairwise_sum(values, start + half, count - half)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -189,22 +249,42 @@ class PointIndex:
         # One count over all the words' postings: the same counts, in the same order, without
         # a Counter.update call per word.
         shared = Counter(itertools.chain.from_iterable(
-            postings.get(word, ())[:MAX_POSTINGS] for word in words
-        ))
-        size, sizes = len(words), self._sizes  # min() and len() per pair were most of the time
-        return [
-            i for i, count in shared.items()
-            if count / (size if size < sizes[i] else sizes[i]) >= same_point
-        ]
+            map(postings.get, words, itertools.repeat(()))))
+        size, sizes = len(words), self._sizes
+        # A point sharing `count` words matches when count / min(size, its size) >= same_point.
+        # The quotient falls as the divisor grows, so for each count there is a largest divisor
+        # that passes, found with that very quotient: one comparison of sizes per point.
+        largest = _largest_divisors(size, same_point)
+        return [i for i, count in shared.items() if sizes[i] <= largest[count]]
 
     def repeats(self, words: frozenset[str], same_point: float = DEFAULT_POINT_OVERLAP) -> bool:
         """True when a point already added says the same as this one."""
         return bool(self.matches(words, same_point))
 
     def add(self, words: frozenset[str]) -> None:
+        """Add a point; only a word's first MAX_POSTINGS points are ever looked at again."""
+        position = len(self._sizes)
+        postings = self._postings
         for word in words:
-            self._postings[word].append(len(self._sizes))
+            found = postings[word]
+            if len(found) < MAX_POSTINGS:
+                found.append(position)
         self._sizes.append(len(words))
+
+
+@lru_cache(maxsize=256)
+def _largest_divisors(size: int, same_point: float) -> tuple[float, ...]:
+    """For each count of shared words up to `size`, the largest point size m for which
+    count / min(size, m) >= same_point, as ``PointIndex.matches`` tests it; infinite when
+    even min(size, m) = size passes."""
+    largest: list[float] = [0.0]
+    for count in range(1, size + 1):
+        if count / size >= same_point:
+            largest.append(math.inf)
+        else:
+            largest.append(max((m for m in range(1, size) if count / m >= same_point),
+                               default=0))
+    return tuple(largest)
 
 
 PointWords = Mapping[tuple[str, int], frozenset[str]]  # (article id, index) -> its stems
