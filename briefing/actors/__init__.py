@@ -27,7 +27,7 @@ from collections.abc import Collection, Mapping, Sequence
 from briefing.actors import pronouns
 from briefing.actors import tagger as ner
 from briefing.actors.aliases import AliasBook, KnownActor, default_book, known_tags, load_aliases
-from briefing.actors.attribution import FORWARD_REACH, QUOTE_MARKS, sentence_primaries
+from briefing.actors.attribution import FORWARD_REACH, QUOTE_MARKS, Primaries
 from briefing.actors.headings import Context, Evidence, refusals, settled_kind
 from briefing.actors.lexicon import (
     COMPANY_FOLLOWERS,
@@ -191,11 +191,11 @@ def _attribute(
         positions = [i for i, s in enumerate(document.sentences) if s.index in indexes]
         # Reading stops after the last point: what follows cannot change who acts in it,
         # but for a quote attributed up to FORWARD_REACH sentences later.
-        primaries = sentence_primaries(sentences[: positions[-1] + 1 + FORWARD_REACH]
-                                       if positions else (), doc_names, genders)
+        primaries = Primaries(sentences[: positions[-1] + 1 + FORWARD_REACH]
+                              if positions else (), doc_names, genders)
         for position in positions:
             sentence_data = document.sentences[position]
-            primary = primaries[position]
+            primary = primaries.of(position)
             if primary is not None and primary not in known:
                 primary = None
             named = [doc_names[m.surface][0] for m in sentences[position].mentions]
