@@ -9,7 +9,7 @@ outlet is never the speaker: it is where the point comes from.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from briefing.actors import pronouns
 from briefing.actors import tagger as ner
@@ -36,9 +36,8 @@ _POSSESSIVES = pronouns.POSSESSIVES
 _PLURAL = pronouns.PLURALS
 
 
-@dataclass(frozen=True)
-class _Quotes:
-    """Where a sentence stands towards quotation marks."""
+class _Quotes(NamedTuple):
+    """Where a sentence stands towards quotation marks (a tuple: one is made per sentence)."""
 
     starts_inside: bool  # continues a quotation opened earlier
     quoted: list[bool]  # per token: inside quotation marks (the marks included)
@@ -92,8 +91,7 @@ def _quote_flags(sentences: Sequence[NamedSentence]) -> list[_Quotes]:
     return flags
 
 
-@dataclass(frozen=True)
-class _Ref:
+class _Ref(NamedTuple):
     """Who a rule pointed at: a mention in the sentence, or a pronoun to resolve."""
 
     mention: Mention | None = None
@@ -193,6 +191,8 @@ def _speaker_right(sentence: NamedSentence, quoted: Sequence[bool], verb: int) -
 
 def _according_to(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
     tokens = sentence.tokens
+    if "to" not in tokens:  # most sentences
+        return None
     for i, token in enumerate(tokens[:-1]):
         if token.lower() == "according" and tokens[i + 1] == "to" and not quoted[i]:
             mention = _mention_starting_near(sentence.mentions, tokens, i + 2)
@@ -221,7 +221,7 @@ def _reports(ref: _Ref) -> bool:
 def _speaker(sentence: NamedSentence, quoted: Sequence[bool]) -> _Ref | None:
     """Who speaks in a sentence, by the patterns of reported speech outside quotation marks."""
     tokens = sentence.tokens
-    verbs = [
+    verbs = [] if SPEECH_VERBS.isdisjoint(tokens) and "read" not in tokens else [
         i for i, t in enumerate(tokens)
         if not quoted[i]
         and (t in SPEECH_VERBS or (t == "read" and tokens[i + 1 : i + 2] == [":"]))
@@ -275,6 +275,8 @@ def _clause_start(tokens: Sequence[str], quoted: Sequence[bool]) -> int:
 
 def _passive_agent(sentence: NamedSentence) -> _Ref | None:
     tokens = sentence.tokens
+    if "by" not in tokens:  # most sentences
+        return None
     for i in range(2, len(tokens) - 1):
         if tokens[i] == "by" and tokens[i - 2] in ("was", "were", "been", "be", "is", "are"):
             mention = _mention_starting_near(sentence.mentions, tokens, i + 1, reach=2)
