@@ -255,30 +255,13 @@ class DocumentMemory:
                 self.word_kinds.setdefault(word, kind)
 
 
-class _Capitalised(dict):
-    """Token -> a capitalised word, but not an adjective like "State-owned"/"Paris-based".
-
-    Asked of every token of every sentence, and a day's text repeats its tokens, so each is
-    answered once per process; the table is emptied when it grows past MAX_TOKENS.
-    """
-
-    MAX_TOKENS = 200_000
-
-    def __missing__(self, token: str) -> bool:
-        if len(self) >= self.MAX_TOKENS:
-            self.clear()
-        # Tokens are never empty, so token[0] is safe; the hyphen test is rarely needed.
-        answer = self[token] = token[0].isupper() and (
-            "-" not in token or not token.rsplit("-", 1)[1][:1].islower())
-        return answer
-
-
-_CAPITALISED = _Capitalised()
-
-
 def _capitalised(tokens: Sequence[str]) -> list[bool]:
     """Per token: a capitalised word, but not an adjective like "State-owned"/"Paris-based"."""
-    return list(map(_CAPITALISED.__getitem__, tokens))
+    # Tokens are never empty, so t[0] is safe; the hyphen test is rarely needed.
+    return [
+        t[0].isupper() and ("-" not in t or not t.rsplit("-", 1)[1][:1].islower())
+        for t in tokens
+    ]
 
 
 def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
