@@ -20,6 +20,7 @@ is the stage itself, ``find_actors``, and the names the rest of the package impo
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
@@ -239,10 +240,8 @@ def _judge_headings(
                 _gather(sentence, doc_names, evidence, candidates)
     # Which names' first words the day's articles also use in lower case ("coal", "finding").
     single = {name.split(" ", 1)[0].lower() for name in evidence}
-    lower_words: set[str] = set()
-    for sentences in read:
-        for sentence in sentences:
-            lower_words.update(single.intersection(sentence.tokens))
+    every_token = (sentence.tokens for sentences in read for sentence in sentences)
+    lower_words = single.intersection(itertools.chain.from_iterable(every_token))
     for name, item in evidence.items():  # every word of the name, in an article's title
         item.in_title = title_words.issuperset(name.lower().split())
     refused = _refused_headings(evidence, kinds, seen, genders, book, lower_words)
@@ -281,13 +280,15 @@ def find_actors(
     seen: dict[str, set[str]] = {}
     named_by_article: dict[str, dict[str, int]] = {}
     for document, sentences, doc_names in zip(documents, read, names, strict=True):
+        # Each spelling stands for one actor and kind in an article: count the spellings,
+        # then add them up in the order they first appear, as counting each mention would.
+        spellings = Counter(m.surface for sentence in sentences for m in sentence.mentions)
         in_document: Counter[str] = Counter()
-        for sentence in sentences:
-            for mention in sentence.mentions:
-                canonical, kind = doc_names[mention.surface]
-                in_document[canonical] += 1
-                votes[canonical][kind] += 1
-                seen.setdefault(canonical, set()).add(mention.surface)
+        for surface, times in spellings.items():
+            canonical, kind = doc_names[surface]
+            in_document[canonical] += times
+            votes[canonical][kind] += times
+            seen.setdefault(canonical, set()).add(surface)
         counts.update(in_document)
         named_by_article[document.id] = dict(in_document)
 
