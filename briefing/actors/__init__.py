@@ -70,15 +70,20 @@ def _genders(
 ) -> dict[str, str | None]:
     """Each person's gender where a title, a given name or the alias book tells it."""
     genders: dict[str, str | None] = {}
+    guesses: dict[tuple[str, str | None], str | None] = {}  # (person, title's gender) -> guess
     for sentences, doc_names in zip(documents, names, strict=True):
         for sentence in sentences:
             for mention in sentence.mentions:
                 canonical, kind = doc_names[mention.surface]
                 if kind != PERSON:
                     continue
-                known = book.actors.get(canonical)
-                guess = pronouns.gender_of(known.gender if known else None, mention.gender,
-                                           canonical.split()[:1])
+                key = (canonical, mention.gender)
+                if key in guesses:
+                    guess = guesses[key]
+                else:
+                    known = book.actors.get(canonical)
+                    guess = guesses[key] = pronouns.gender_of(
+                        known.gender if known else None, mention.gender, canonical.split()[:1])
                 if guess or canonical not in genders:
                     genders[canonical] = guess or genders.get(canonical)
     return genders
