@@ -806,9 +806,9 @@ def tag_document(
     """
     gaz = gazetteer()
     memory = DocumentMemory()
-    if known is not None:
-        memory.types.update(known.types)
-        memory.word_kinds.update(known.word_kinds)
+    if known is not None:  # copied whole, which is faster than adding them one by one
+        memory.types = dict(known.types)
+        memory.word_kinds = dict(known.word_kinds)
     if headlines is None:
         headlines = [is_headline(tokens) for tokens in sentences]
     runs = [() if headline else _candidate_runs(tokens)
