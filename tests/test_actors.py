@@ -706,3 +706,16 @@ def test_a_lone_name_spoken_of_as_a_club_is_an_organisation():
 def test_a_name_described_as_a_group_past_the_is_an_organisation():
     _, result = attribute("Electro-rock group The Marrows topped the poll. Marrows won again.")
     assert result.actors["Marrows"].not_a_heading is None
+
+
+def test_names_and_country_adjectives_are_read_in_the_order_they_stand():
+    from briefing.actors.reading import name_reader, read_names
+
+    document = make_document("a0", "Angela Merkel met Russian and North Korean envoys in Paris. "
+                                   "Angela Merkel flew home.")
+    first, second = read_names(document, name_reader())
+    surfaces = [(m.surface, m.modifier) for m in first.mentions]
+    assert surfaces == [("Angela Merkel", False), ("Russian", True), ("North Korean", True),
+                        ("Paris", False)]
+    assert [m.start for m in first.mentions] == sorted(m.start for m in first.mentions)
+    assert [(m.surface, m.modifier) for m in second.mentions] == [("Angela Merkel", False)]
