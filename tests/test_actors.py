@@ -317,6 +317,62 @@ def test_multi_paragraph_quote_keeps_its_speaker():
     assert primary_of(result, document, "Russia rejected") == "Russia"
 
 
+_LEANING_TEXT = (
+    "Olaf Scholz arrived in Kyiv on Monday.\n\n"
+    "Angela Merkel said on Monday: “We will stand by Ukraine.\n\n"
+    "“Nobody in Europe should doubt it.\n\n"
+    "“This is our promise.”\n\n"
+    "“We will win. We always do,” she said. Defence Secretary Ben Wallace warned of an attack. "
+    "Speaking in London, he said talks were failing. Russia rejected the remarks. "
+    "They called them a provocation. Mr Wallace said he would fly to Kyiv."
+)
+
+
+def _primaries(text: str):
+    from briefing.actors.attribution import Primaries, sentence_primaries
+    from briefing.actors.naming import document_names
+    from briefing.actors.reading import name_reader, read_names
+
+    reader = name_reader()
+    reading = read_names(make_document("a0", text), reader)
+    names = document_names(reading, reader.book)
+    return (lambda: Primaries(reading, names, {})), sentence_primaries(reading, names, {})
+
+
+def test_a_point_asked_about_alone_gets_the_primary_a_reading_of_every_sentence_gives():
+    fresh, every = _primaries(_LEANING_TEXT)
+    assert "Angela Merkel" in every and "Ben Wallace" in every  # quotes and pronouns lean
+    for position in range(len(every)):
+        assert fresh().of(position) == every[position]
+    backwards = fresh()
+    assert [backwards.of(i) for i in reversed(range(len(every)))] == every[::-1]
+
+
+def test_a_point_naming_its_own_speaker_reads_no_sentence_before_it():
+    fresh, every = _primaries(_LEANING_TEXT)
+    last = len(every) - 1
+    primaries = fresh()
+    assert primaries.of(last) == "Ben Wallace"  # "Mr Wallace said ..."
+    assert primaries.next == 0  # nothing was read in order to find it
+    assert primaries.of(8) == "Russia" and primaries.next == 0  # "Russia rejected ..."
+    # "Speaking in London, he said ...": the pronoun needs the sentences before it.
+    assert primaries.of(7) == "Ben Wallace" and primaries.next == 8
+    assert primaries.of(9) == "Russia"  # "They called ...": read on from there
+
+
+def test_an_actor_counts_every_mention_under_every_spelling():
+    _, result = attribute(
+        "Vladimir Putin met officials. Mr Putin said little. Putin left. "
+        "Russia said Putin met them.",
+        "President Putin flew to Minsk. Putin smiled. Belarus welcomed Putin.",
+    )
+    putin = result.actors["Vladimir Putin"]
+    assert putin.mentions == 7
+    assert putin.aliases == ("Putin",)
+    assert result.named["a0"]["Vladimir Putin"] == 4 and result.named["a1"]["Vladimir Putin"] == 3
+    assert list(result.named["a0"]) == ["Vladimir Putin", "Russia"]  # in order of first mention
+
+
 def test_pronoun_speaker_resolves_to_the_previous_person():
     documents, result = attribute(
         "Russia moved troops. Defence Secretary Ben Wallace warned of an attack. "
@@ -650,3 +706,16 @@ def test_a_lone_name_spoken_of_as_a_club_is_an_organisation():
 def test_a_name_described_as_a_group_past_the_is_an_organisation():
     _, result = attribute("Electro-rock group The Marrows topped the poll. Marrows won again.")
     assert result.actors["Marrows"].not_a_heading is None
+
+
+def test_names_and_country_adjectives_are_read_in_the_order_they_stand():
+    from briefing.actors.reading import name_reader, read_names
+
+    document = make_document("a0", "Angela Merkel met Russian and North Korean envoys in Paris. "
+                                   "Angela Merkel flew home.")
+    first, second = read_names(document, name_reader())
+    surfaces = [(m.surface, m.modifier) for m in first.mentions]
+    assert surfaces == [("Angela Merkel", False), ("Russian", True), ("North Korean", True),
+                        ("Paris", False)]
+    assert [m.start for m in first.mentions] == sorted(m.start for m in first.mentions)
+    assert [(m.surface, m.modifier) for m in second.mentions] == [("Angela Merkel", False)]

@@ -20,6 +20,7 @@ is the stage itself, ``find_actors``, and the names the rest of the package impo
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
@@ -27,7 +28,7 @@ from collections.abc import Collection, Mapping, Sequence
 from briefing.actors import pronouns
 from briefing.actors import tagger as ner
 from briefing.actors.aliases import AliasBook, KnownActor, default_book, known_tags, load_aliases
-from briefing.actors.attribution import FORWARD_REACH, QUOTE_MARKS, sentence_primaries
+from briefing.actors.attribution import FORWARD_REACH, QUOTE_MARKS, Primaries
 from briefing.actors.headings import Context, Evidence, refusals, settled_kind
 from briefing.actors.lexicon import (
     COMPANY_FOLLOWERS,
@@ -69,15 +70,20 @@ def _genders(
 ) -> dict[str, str | None]:
     """Each person's gender where a title, a given name or the alias book tells it."""
     genders: dict[str, str | None] = {}
+    guesses: dict[tuple[str, str | None], str | None] = {}  # (person, title's gender) -> guess
     for sentences, doc_names in zip(documents, names, strict=True):
         for sentence in sentences:
             for mention in sentence.mentions:
                 canonical, kind = doc_names[mention.surface]
                 if kind != PERSON:
                     continue
-                known = book.actors.get(canonical)
-                guess = pronouns.gender_of(known.gender if known else None, mention.gender,
-                                           canonical.split()[:1])
+                key = (canonical, mention.gender)
+                if key in guesses:
+                    guess = guesses[key]
+                else:
+                    known = book.actors.get(canonical)
+                    guess = guesses[key] = pronouns.gender_of(
+                        known.gender if known else None, mention.gender, canonical.split()[:1])
                 if guess or canonical not in genders:
                     genders[canonical] = guess or genders.get(canonical)
     return genders
@@ -191,11 +197,11 @@ def _attribute(
         positions = [i for i, s in enumerate(document.sentences) if s.index in indexes]
         # Reading stops after the last point: what follows cannot change who acts in it,
         # but for a quote attributed up to FORWARD_REACH sentences later.
-        primaries = sentence_primaries(sentences[: positions[-1] + 1 + FORWARD_REACH]
-                                       if positions else (), doc_names, genders)
+        primaries = Primaries(sentences[: positions[-1] + 1 + FORWARD_REACH]
+                              if positions else (), doc_names, genders)
         for position in positions:
             sentence_data = document.sentences[position]
-            primary = primaries[position]
+            primary = primaries.of(position)
             if primary is not None and primary not in known:
                 primary = None
             named = [doc_names[m.surface][0] for m in sentences[position].mentions]
@@ -239,10 +245,8 @@ def _judge_headings(
                 _gather(sentence, doc_names, evidence, candidates)
     # Which names' first words the day's articles also use in lower case ("coal", "finding").
     single = {name.split(" ", 1)[0].lower() for name in evidence}
-    lower_words: set[str] = set()
-    for sentences in read:
-        for sentence in sentences:
-            lower_words.update(single.intersection(sentence.tokens))
+    every_token = (sentence.tokens for sentences in read for sentence in sentences)
+    lower_words = single.intersection(itertools.chain.from_iterable(every_token))
     for name, item in evidence.items():  # every word of the name, in an article's title
         item.in_title = title_words.issuperset(name.lower().split())
     refused = _refused_headings(evidence, kinds, seen, genders, book, lower_words)
@@ -281,13 +285,15 @@ def find_actors(
     seen: dict[str, set[str]] = {}
     named_by_article: dict[str, dict[str, int]] = {}
     for document, sentences, doc_names in zip(documents, read, names, strict=True):
+        # Each spelling stands for one actor and kind in an article: count the spellings,
+        # then add them up in the order they first appear, as counting each mention would.
+        spellings = Counter(m.surface for sentence in sentences for m in sentence.mentions)
         in_document: Counter[str] = Counter()
-        for sentence in sentences:
-            for mention in sentence.mentions:
-                canonical, kind = doc_names[mention.surface]
-                in_document[canonical] += 1
-                votes[canonical][kind] += 1
-                seen.setdefault(canonical, set()).add(mention.surface)
+        for surface, times in spellings.items():
+            canonical, kind = doc_names[surface]
+            in_document[canonical] += times
+            votes[canonical][kind] += times
+            seen.setdefault(canonical, set()).add(surface)
         counts.update(in_document)
         named_by_article[document.id] = dict(in_document)
 

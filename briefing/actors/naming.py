@@ -39,11 +39,19 @@ def document_names(
     contains it ("the Ministry" after "the Russian Ministry of Foreign Affairs").
     """
     acronyms = _bracketed_acronyms(sentences)
+    alone_names: dict[tuple[str, str], tuple[str, str]] = {}  # an article repeats its names
 
     def alone(mention: Mention) -> tuple[str, str]:
-        if mention.surface in acronyms and book_name(mention.surface, book) is None:
-            return acronyms[mention.surface]
-        return book_name(mention.surface, book) or (mention.surface, mention.kind)
+        key = (mention.surface, mention.kind)
+        resolved = alone_names.get(key)
+        if resolved is None:
+            in_book = book_name(mention.surface, book)
+            if mention.surface in acronyms and in_book is None:
+                resolved = acronyms[mention.surface]
+            else:
+                resolved = in_book or key
+            alone_names[key] = resolved
+        return resolved
 
     mentions = [m for sentence in sentences for m in sentence.mentions]
     people: dict[str, set[tuple[str, str]]] = {}
@@ -91,6 +99,8 @@ def _bracketed_acronyms(sentences: Sequence[NamedSentence]) -> dict[str, tuple[s
     acronyms: dict[str, tuple[str, str]] = {}
     for sentence in sentences:
         tokens = sentence.tokens
+        if "(" not in tokens:  # most sentences
+            continue
         by_start = {m.start: m for m in sentence.mentions}
         for mention in sentence.mentions:
             end = mention.end

@@ -86,19 +86,20 @@ def _sentence_mentions(
     headline: bool,
 ) -> list[Mention]:
     """Names from the tagger, plus demonyms and adjectival country names it left out."""
-    book = reader.book
     mentions = []
-    covered = set()
     for start, end, tag in spans:
         words = tokens[start:end]
         surface = ner.display_form(words) if headline else ner.joined(words)
         kind = KIND_OF_TAG[tag]
         gender = ner.title_gender(tokens, start) if kind == PERSON else None
-        mentions.append(Mention(position, start, end, surface, kind, gender=gender))
-        covered.update(range(start, end))
+        mentions.append(Mention(position, start, end, surface, kind, False, gender))
     heads = reader.modifier_heads  # most tokens, and many sentences, have none
-    starts = [] if heads.isdisjoint(tokens) else [i for i, t in enumerate(tokens) if t in heads]
-    for i in starts:
+    if heads.isdisjoint(tokens):
+        return mentions  # the tagger's spans, in order
+    book = reader.book
+    covered = {i for start, end, _ in spans for i in range(start, end)}
+    tagged = len(mentions)
+    for i in [i for i, t in enumerate(tokens) if t in heads]:
         token = tokens[i]
         if i in covered or not token[:1].isupper():
             continue
@@ -108,7 +109,8 @@ def _sentence_mentions(
             covered.update((i, i + 1))
         elif token in book.stands_for or book.kind_of(book.names.get(token, "")) == PLACE:
             mentions.append(Mention(position, i, i + 1, token, PLACE, modifier=True))
-    mentions.sort(key=lambda m: m.start)
+    if len(mentions) > tagged:  # a modifier among them: back in reading order
+        mentions.sort(key=lambda m: m.start)
     return mentions
 
 

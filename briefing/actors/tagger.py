@@ -269,10 +269,10 @@ def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     cap = _capitalised(tokens)
     n = len(tokens)
-    i = 0
-    while i < n:
-        if not cap[i] or tokens[i] in NON_ENTITIES:
-            i += 1
+    j = 0  # where the last run ended
+    # Most tokens are in lower case: only the capitalised ones can start a run.
+    for i in itertools.compress(range(n), cap):
+        if i < j or tokens[i] in NON_ENTITIES:
             continue
         j = i + 1
         while j < n:
@@ -302,7 +302,6 @@ def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
                 continue
             break
         runs.append((i, j))
-        i = j
     return runs
 
 
@@ -807,9 +806,9 @@ def tag_document(
     """
     gaz = gazetteer()
     memory = DocumentMemory()
-    if known is not None:
-        memory.types.update(known.types)
-        memory.word_kinds.update(known.word_kinds)
+    if known is not None:  # copied whole, which is faster than adding them one by one
+        memory.types = dict(known.types)
+        memory.word_kinds = dict(known.word_kinds)
     if headlines is None:
         headlines = [is_headline(tokens) for tokens in sentences]
     runs = [() if headline else _candidate_runs(tokens)
