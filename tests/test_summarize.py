@@ -528,6 +528,8 @@ def test_quotations_and_questions_lose_score_by_their_weights():
         ("The harbour bridge will open in May .", "The harbour bridge will open in May."),
         ("Ada Moss, pictured here in 2013, will race in the hurdles (pictured with her coach)",
          "Ada Moss will race in the hurdles"),
+        ("Tom Berg (pictured left receiving a long service medal from the chief constable) "
+         "was arrested", "Tom Berg was arrested"),
         # Not photo directions: an amount, an abbreviation, an aside that merely has "left".
         ("The firm made 3.5m euros (£2.4m) in 2004.", "The firm made 3.5m euros (£2.4m) in 2004."),
         ("The Harbour Board (HB) said it had money left (left over from May).",

@@ -69,7 +69,7 @@ _LEAD_IN = re.compile(r":\s*\.?$")
 # --- wording a point for a reader who sees no page -----------------------------------------
 
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.!?]+[\"'”’]?)$")
-_PARENTHESIS = re.compile(r"\s*\(([^()]{1,40})\)")
+_PARENTHESIS = re.compile(r"\s*\(([^()]{1,120})\)")
 _APPOSITIVE_PICTURED = re.compile(r",\s*(pictured\b[^,]{0,60}),")
 
 
