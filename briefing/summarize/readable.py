@@ -3,8 +3,9 @@
 A sentence dangles when it opens with a pronoun or connective whose referent is
 elsewhere, or with a quotation whose speaker it does not name. `Readable`
 rewords what it can make certain ("But" dropped, "He" named through the one
-pronoun resolver of `briefing.actors.pronouns`, "(pictured)" dropped); every summarizer's points go
-through it in `select_points`, and anything still dangling is never a point.
+pronoun resolver of `briefing.actors.pronouns`, photo directions such as
+"(left)" dropped: `tidy`); every summarizer's points go through it in
+`select_points`, and anything still dangling is never a point.
 The word lists are data (`briefing/data/words/<language>/`).
 """
 
@@ -21,7 +22,7 @@ from briefing.actors.pronouns import Person
 from briefing.models import Document
 from briefing.nlp.languages import language_name
 from briefing.nlp.tokens import split_words
-from briefing.nlp.wordlists import word_set
+from briefing.nlp.wordlists import word_list, word_set
 
 # Opening quotation marks and the marks that may close them.
 _CLOSING_QUOTES = {
@@ -50,7 +51,7 @@ def is_dangling(text: str, language: str = "english") -> bool:
     if not words:
         return False
     if _LEAD_IN.search(stripped):
-        return True  # "A few more facts about Pi Day: .": it announces what follows
+        return True  # "Here is what the council decided:": it announces what follows
     openers = _openers(language)
     if stripped[0] in _CLOSING_QUOTES:
         attribution = _after_quote(stripped, _CLOSING_QUOTES[stripped[0]])
@@ -70,27 +71,44 @@ _LEAD_IN = re.compile(r":\s*\.?$")
 
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.!?]+[\"'”’]?)$")
 _PARENTHESIS = re.compile(r"\s*\(([^()]{1,120})\)")
-_APPOSITIVE_PICTURED = re.compile(r",\s*(pictured\b[^,]{0,60}),")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@cache
+def _photo_aside(language: str) -> re.Pattern[str] | None:
+    """", pictured in 2019," and the like: an aside opened by a photo marker of `language`."""
+    markers = word_list("photo_markers", language)
+    if not markers:
+        return None
+    return re.compile(rf",\s*((?:{'|'.join(map(re.escape, markers))})\b[^,]{{0,60}}),")
+
+
+def is_photo_direction(aside: str, language: str = "english") -> bool:
+    """True for an aside that places someone in a photo: "left", "second right", "pictured
+    with her coach" (opened by a photo marker, or made only of position words)."""
+    words = _LETTERS.findall(aside.lower())
+    if not words:
+        return False
+    return words[0] in word_set("photo_markers", language) or all(
+        word in word_set("photo_positions", language) for word in words)
 
 
 def tidy(text: str, language: str = "english") -> str:
     """A point as a bullet shows it: no photo directions, no space before its final stop.
 
     Captions and the sentences written around photos place people in a picture the
-    e-mail does not show: "Pele (left) was spotted ..." reads "Pele was spotted ...", and
-    "Ethan Allen, pictured in 1996, won ..." reads "Ethan Allen won ...". Some pages end a
-    sentence with " ." ("... soundtrack ."), which a bullet shows as a stray dot.
+    e-mail does not show: "Ana Ruiz (left) was seen ..." reads "Ana Ruiz was seen ...", and
+    "Ada Moss, pictured in 2019, won ..." reads "Ada Moss won ...". Some pages end a
+    sentence with " ." ("... in May ."), which a bullet shows as a stray dot.
     """
-    positions = word_set("photo_positions", language)
-    if positions:
-        def photo_direction(match: re.Match[str]) -> str:
-            words = re.findall(r"[^\W\d_]+", match.group(1).lower())
-            if words and (words[0] == "pictured" or all(word in positions for word in words)):
-                return ""  # "(left)", "(second right)", "(pictured with his wife)"
-            return match.group()
+    def without_direction(match: re.Match[str]) -> str:
+        return "" if is_photo_direction(match.group(1), language) else match.group()
 
-        text = _PARENTHESIS.sub(photo_direction, text)
-        text = _APPOSITIVE_PICTURED.sub(photo_direction, text)
+    if "(" in text:
+        text = _PARENTHESIS.sub(without_direction, text)
+    aside = _photo_aside(language)
+    if aside is not None:
+        text = aside.sub(without_direction, text)
     return _SPACE_BEFORE_STOP.sub(r"\1", text)
 
 
