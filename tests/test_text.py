@@ -73,6 +73,8 @@ def test_document_numbers_sentences_and_paragraphs_without_furniture():
          "Floods closed the main road into the valley on Sunday."),
         ("Cape Town, South Africa (CNN) -- Floods closed the main road on Sunday.",
          "Floods closed the main road on Sunday."),
+        ("Riverton (CNN) Floods closed the main road on Sunday.",
+         "Floods closed the main road on Sunday."),
         ("By . Jo Bloggs . PUBLISHED: . 09:12 EST, 2 May 2014 . | . UPDATED: . "
          "10:40 EST, 2 May 2014 . Floods closed the main road into the valley on Sunday.",
          "Floods closed the main road into the valley on Sunday."),
@@ -86,6 +88,17 @@ def test_document_numbers_sentences_and_paragraphs_without_furniture():
 def test_datelines_and_header_stamps_never_open_the_story(body, first):
     document = to_document(Article("a", "Floods", body))
     assert document.sentences[0].text == first
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The Harbour Commission (HC) has called a truce in its battle with the city.",
+        "Riverton Town Council (RTC) said the bridge would open in May.",
+    ],
+)
+def test_a_name_spelt_out_before_its_initials_is_no_dateline(body):
+    assert to_document(Article("a", "Truce", body)).sentences[0].text == body
 
 
 def test_a_header_stops_at_the_first_sentence_of_the_story():

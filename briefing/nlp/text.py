@@ -64,9 +64,13 @@ _INLINE_CHROME = re.compile(
 # `in` tells that ten times faster.
 _SCROLL_HINT = "croll down for"
 # A dateline before the first word: "(CNN)", "LONDON (Reuters) -", "Canberra,
-# Australia (CNN) --", "Omaha, Nebraska (the Heartland Project)", "March 10, 2015 .".
+# Australia (CNN) --", "Omaha, Nebraska (the Heartland Project)Text", "March 10, 2015 .".
+# After place words the bracket runs into the story's capital or into a dash or colon;
+# "The European Commission (EC) has ..." spells out a name, and is the story.
 _DATELINE = re.compile(
-    r"^(?:(?:[A-Z][\w.'’-]*,? ){0,4}\((?:the )?[A-Z][\w .&'’/-]{0,40}\)"
+    r"^(?:\((?:the )?[A-Z][\w .&'’/-]{0,40}\)"
+    r"|(?:[A-Z][\w.'’-]*,? ){1,4}\((?:the )?[A-Z][\w .&'’/-]{0,40}\)"
+    r"(?=\s?[A-Z\"“‘']|\s*(?:--|[-—–:](?=\s)))"
     r"|(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December) \d{1,2}, \d{4}\s+(?=[-—–.:]))\s*(?:--|[-—–:.](?=\s))?\s*"
 )
