@@ -66,7 +66,7 @@ _SCROLL_HINT = "croll down for"
 # A dateline before the first word: "(CNN)", "LONDON (Reuters) -", "Canberra,
 # Australia (CNN) --", "Omaha, Nebraska (the Heartland Project)Text", "March 10, 2015 .".
 # After place words the bracket runs into the story's capital or into a dash or colon;
-# "The European Commission (EC) has ..." spells out a name, and is the story.
+# "The Harbour Commission (HC) has ..." spells out a name, and is the story.
 _DATELINE = re.compile(
     r"^(?:\((?:the )?[A-Z][\w .&'’/-]{0,40}\)"
     r"|(?:[A-Z][\w.'’-]*,? ){1,4}\((?:the )?[A-Z][\w .&'’/-]{0,40}\)"
