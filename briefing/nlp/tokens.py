@@ -45,9 +45,23 @@ def split_words(text: str, language: str = "english") -> tuple[str, ...]:
     return _words(text)
 
 
+def first_word(text: str) -> str | None:
+    """The first of ``split_words`` of `text`, None when it has none; found without the rest."""
+    match = _WORD.search(text)
+    return match.group() if match else None
+
+
 def count_words(text: str) -> int:
     """Number of ``split_words`` words in `text`."""
     return len(_words(text))
+
+
+def lower_words(text: str) -> list[str]:
+    """``split_words`` of `text`, lower-cased."""
+    if text.isascii():  # lower-casing ASCII moves no word boundary: one call for the text
+        return _WORD.findall(text.lower())
+    # Elsewhere it may ("İ" becomes "i" and a combining dot, which no word holds).
+    return list(map(str.lower, _words(text)))
 
 
 @lru_cache(maxsize=4096)  # an article's sentences fit in it

@@ -24,8 +24,7 @@ from itertools import chain
 
 from briefing.actors import tagger as ner
 from briefing.models import Document
-from briefing.nlp.stems import content_stems, content_words
-from briefing.nlp.tokens import count_words
+from briefing.nlp.stems import content_stems, sentence_terms
 from briefing.summarize import Choice, candidates
 from briefing.summarize.readable import Readable
 
@@ -83,17 +82,25 @@ def centrality(words: Sequence[Sequence[str]]) -> list[float]:
     article's mean, which turns the sum over pairs into one pass over the
     article's word counts: O(words), not O(sentences²).
     """
-    counts = [Counter(sentence) for sentence in words]
     everywhere = Counter(chain.from_iterable(words))
     logs = [math.log(len(sentence)) for sentence in words if sentence]
     mean_log = sum(logs) / len(logs) if logs else 0.0
     raw = []
-    for sentence, own in zip(words, counts, strict=True):
-        shared = sum(n * (everywhere[word] - n) for word, n in own.items())
+    for sentence in words:
+        # Over the sentence's distinct words, n x (the word's count elsewhere): every word
+        # occurrence's article-wide count, less n² per word. Whole numbers: the same sum.
+        shared = sum(map(everywhere.__getitem__, sentence)) - _self_pairs(sentence)
         norm = (math.log(len(sentence)) if sentence else 0.0) + mean_log
         raw.append(shared / norm if norm > 0 else 0.0)
     top = max(raw, default=0.0)
     return [value / top for value in raw] if top > 0 else [0.0] * len(raw)
+
+
+def _self_pairs(words: Sequence[str]) -> int:
+    """The sum of n² over the distinct words, n being how often each occurs in `words`."""
+    if len(set(words)) == len(words):  # most sentences repeat no content word
+        return len(words)
+    return sum(n * n for n in Counter(words).values())
 
 
 def title_overlap(stem_sets: Sequence[frozenset[str]], title: frozenset[str]) -> list[float]:
@@ -126,13 +133,13 @@ def briefing_features(document: Document, language: str) -> Features:
     title are judged on stems. An untitled document has no title signal.
     """
     texts = [s.text for s in document.sentences]
-    words = [content_words(text, language) for text in texts]
-    stem_sets = [frozenset(content_stems(text, language)) for text in texts]
+    terms = [sentence_terms(text, language) for text in texts]
+    stem_sets = [frozenset(sentence.stems) for sentence in terms]
     title = frozenset(content_stems(document.title, language))
     return Features(
-        central=centrality(words),
+        central=centrality([sentence.words for sentence in terms]),
         on_topic=title_overlap(stem_sets, title),
-        words=[count_words(text) for text in texts],
+        words=[sentence.count for sentence in terms],
         stem_sets=stem_sets,
         lede=next(iter(candidates(document, language)), None),
         titled=bool(title),
@@ -234,7 +241,7 @@ def select_points(
     for i in sorted(candidates(document, language), key=lambda i: (-scores[i], i)):
         if len(chosen) == count:
             break
-        if count_words(document.sentences[i].text) > MAX_POINT_WORDS:
+        if sentence_terms(document.sentences[i].text, language).count > MAX_POINT_WORDS:
             continue
         if any(jaccard(stem_sets[i], stem_sets[j]) >= redundant for j, _, _ in chosen):
             continue

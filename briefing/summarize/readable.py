@@ -21,7 +21,7 @@ from briefing.actors import tagger as ner
 from briefing.actors.pronouns import Person
 from briefing.models import Document
 from briefing.nlp.languages import language_name
-from briefing.nlp.tokens import split_words
+from briefing.nlp.tokens import first_word, split_words
 from briefing.nlp.wordlists import word_list, word_set
 
 # Opening quotation marks and the marks that may close them.
@@ -47,8 +47,8 @@ def is_dangling(text: str, language: str = "english") -> bool:
     quotation check.
     """
     stripped = text.lstrip()
-    words = split_words(stripped, language)
-    if not words:
+    first = first_word(stripped)
+    if first is None:
         return False
     if _LEAD_IN.search(stripped):
         return True  # "Here is what the council decided:": it announces what follows
@@ -60,7 +60,7 @@ def is_dangling(text: str, language: str = "english") -> bool:
         named = not openers.intersection(said[:3])
         return not (named and word_set("speech_verbs", language).intersection(said))
     # "It's", "That’s", "They're": a contracted pronoun points back as the pronoun does.
-    return _APOSTROPHE.split(words[0].lower(), 1)[0] in openers
+    return _APOSTROPHE.split(first.lower(), 1)[0] in openers
 
 
 _APOSTROPHE = re.compile(r"['’]")
