@@ -499,6 +499,8 @@ def test_the_default_reads_the_weights_it_ships(tmp_path):
         ("It doesn't matter, the mayor's aide said.", 0.0),  # apostrophes open no quotation
         ("'We have to get people tested,' he told reporters.", 0.5),
         ('"The bridge will be built," said Ms Berg.', 0.5),
+        ("The mayor's 'bridge plan' won.", 0.2),  # a mark after a word's apostrophe opens one
+        ("'Tis the season, the mayor's aide said.", 0.0),  # opened but never closed
     ],
 )
 def test_quoted_share_counts_what_a_sentence_quotes(sentence, share):
