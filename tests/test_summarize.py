@@ -15,7 +15,7 @@ from briefing.nlp import stems, wordlists
 from briefing.nlp.stems import content_stems
 from briefing.nlp.text import to_document
 from briefing.nlp.tokens import count_words
-from briefing.summarize import ALGORITHMS, DEFAULT_ALGORITHM, summarize
+from briefing.summarize import ALGORITHMS, DEFAULT_ALGORITHM, readable, summarize
 from briefing.summarize.default import (
     MAX_POINT_WORDS,
     WEIGHTS_FILE,
@@ -540,6 +540,16 @@ def test_quotations_and_questions_lose_score_by_their_weights():
 )
 def test_a_point_loses_photo_directions_and_the_space_before_its_stop(text, expected):
     assert tidy(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", ".", " .", "May .", "May.", "May . ", "May .\n", "May .\n\n", "May ?!", "May .'",
+     "May .”\n", "May .''", "May\u2003.", "May \n.", "May '.", "May . .", "May 'x .", "\n."],
+)
+def test_the_space_before_a_stop_is_found_as_the_pattern_finds_it(text):
+    """tidy asks the pattern only about texts that end so; the check must agree with it."""
+    assert readable._spaced_stop_ends(text) == bool(readable._SPACE_BEFORE_STOP.search(text))
 
 
 def test_default_points_carry_no_photo_direction():

@@ -256,7 +256,10 @@ def select_points(
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     """Share of words two sentences have in common."""
-    return len(a & b) / len(a | b) if a or b else 1.0
+    if not (a or b):
+        return 1.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)  # the union's size, without making the union
 
 
 def _non_increasing(points: list[Choice]) -> list[Choice]:

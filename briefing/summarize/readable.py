@@ -70,6 +70,7 @@ _LEAD_IN = re.compile(r":\s*\.?$")
 # --- wording a point for a reader who sees no page -----------------------------------------
 
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.!?]+[\"'”’]?)$")
+_QUOTES_AFTER_STOP = "\"'”’"
 _PARENTHESIS = re.compile(r"\s*\(([^()]{1,120})\)")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -109,7 +110,19 @@ def tidy(text: str, language: str = "english") -> str:
     aside = _photo_aside(language)
     if aside is not None:
         text = aside.sub(without_direction, text)
+    if not _spaced_stop_ends(text):
+        return text
     return _SPACE_BEFORE_STOP.sub(r"\1", text)
+
+
+def _spaced_stop_ends(text: str) -> bool:
+    """Whether `text` ends as _SPACE_BEFORE_STOP finds (a stop after a space, a quote mark
+    and a line end allowed after it): the pattern would try every space of the sentence."""
+    body = text[:-1] if text.endswith("\n") else text
+    if body[-1:] in _QUOTES_AFTER_STOP:
+        body = body[:-1]
+    before = body.rstrip(".!?")
+    return len(before) < len(body) and before[-1:].isspace()
 
 
 @cache
