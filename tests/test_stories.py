@@ -248,3 +248,4 @@ def test_point_index_finds_exactly_the_points_that_share_enough_words():
             expected = {i for i, other in enumerate(points)
                         if len(words & other) / min(len(words), len(other)) >= same_point}
             assert set(index.matches(words, same_point)) == expected
+            assert index.repeats(words, same_point) == bool(expected)

@@ -172,6 +172,9 @@ class _SparseRows:
         spans = [(end - len(v), end) for v, end in zip(vectors, ends, strict=True)]
         self._terms = [all_terms[start:end] for start, end in spans]
         self._weights = [all_weights[start:end] for start, end in spans]
+        self._all_terms, self._all_weights = all_terms, all_weights
+        self._lengths = np.fromiter(map(len, vectors), np.intp, len(vectors))
+        self._starts = np.cumsum(self._lengths) - self._lengths  # where each vector begins
         self._row = np.zeros(len(numbers))  # one article's vector, spelt out in full
 
     def cosines(self, i: int, others: Sequence[int]) -> list[float]:
@@ -183,9 +186,15 @@ class _SparseRows:
             row = self._vectors[i]
             return [numpy_sum([row.get(term, 0.0) * weight
                                for term, weight in self._vectors[j].items()]) for j in others]
-        terms = np.concatenate([self._terms[j] for j in others])
-        weights = np.concatenate([self._weights[j] for j in others])
-        starts = np.cumsum([0] + [len(self._terms[j]) for j in others[:-1]])
+        # The others' entries one after another, gathered by one index array instead of a
+        # list of slices joined: for each position, its vector's start plus its rank within.
+        chosen = np.fromiter(others, np.intp, len(others))
+        lengths = self._lengths[chosen]
+        ends = np.cumsum(lengths)
+        starts = ends - lengths  # where each of the others begins among them all
+        positions = np.repeat(self._starts[chosen] - starts, lengths) + np.arange(ends[-1])
+        terms = self._all_terms[positions]
+        weights = self._all_weights[positions]
         self._row[self._terms[i]] = self._weights[i]
         products = self._row[terms] * weights
         self._row[self._terms[i]] = 0.0
