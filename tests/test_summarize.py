@@ -565,3 +565,19 @@ def test_default_points_carry_no_photo_direction():
     assert points
     assert not any("(pictured)" in p.text or "(right)" in p.text for p in points), points
     assert any(p.text.startswith("Harbour captain Maria Lopez opened") for p in points), points
+
+
+def test_lower_words_are_the_split_words_lower_cased():
+    """The ASCII pattern stands for the general one: a fuzz over the characters that matter."""
+    import random
+
+    from briefing.nlp.tokens import lower_words, split_words
+
+    draw = random.Random(11)
+    alphabet = "aZ09_.,'’- \t\"(:İé"
+    texts = ["Don't panic: BA's long-haul fare rose 4.3% to 1,250.50 -- again!",
+             "The 2.5-metre wall, 1.2.3a4 and x_2 v.2 rose '9-a' 12,a.", "İstanbul’s Größe"]
+    texts += ["".join(draw.choice(alphabet) for _ in range(draw.randint(0, 16)))
+              for _ in range(5000)]
+    for text in texts:
+        assert lower_words(text) == [word.lower() for word in split_words(text)], text

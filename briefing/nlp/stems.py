@@ -39,9 +39,11 @@ def word_stemmer(language: str) -> Callable[[str], str]:
     stemmer (PyStemmer), five times faster than the pure-Python one sumy's algorithms use
     and of the current Snowball rules ("added" -> "add", not "ad"); sumy's otherwise."""
     try:
-        return snowball.Stemmer(language).stemWord
+        stem = snowball.Stemmer(language)
     except KeyError:
         return stemmer(language)
+    stem.maxCacheSize = 0  # _known_stems keeps every stem already: a second cache only costs
+    return stem.stemWord
 
 
 STEMS_KEPT = 200_000  # words whose stems stay known; a long-running process starts over past it
