@@ -581,3 +581,17 @@ def test_lower_words_are_the_split_words_lower_cased():
               for _ in range(5000)]
     for text in texts:
         assert lower_words(text) == [word.lower() for word in split_words(text)], text
+
+
+def test_people_are_named_sentence_by_sentence_as_a_list_would_hold_them():
+    document = document_of(
+        "Ms Ana Ruiz met Tom Berg in Riverton on Tuesday to talk about the bridge.",
+        "She said the council would pay for the new bridge over thirty years.",
+        "Mr Berg said he was glad the work would start in the spring.",
+    )
+    people = Readable(document).people()
+    assert len(people) == 3 and people[-1] == people[2] and people[:2] == [people[0], people[1]]
+    assert [person.name for person in people[0]] == ["Ana Ruiz", "Mr Berg"]
+    assert list(people) == [people[0], people[1], people[2]]
+    with pytest.raises(IndexError):
+        people[3]

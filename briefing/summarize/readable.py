@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 from briefing.actors import pronouns
@@ -200,7 +200,7 @@ class Readable:
         self.document = document
         self.language = language_name(language)
         self.tagging = tagging  # the tagger's reading, when the caller has it already
-        self._people: list[list[Person]] | None = None  # per sentence, found when first needed
+        self._people: Sequence[list[Person]] | None = None  # per sentence, found when needed
 
     def text(self, position: int) -> str | None:
         """The sentence at `position` worded to read alone, or None when it cannot be."""
@@ -233,7 +233,7 @@ class Readable:
 
         return pronouns.strict_referent(position, gender, self.people(), opening_gender, depth)
 
-    def people(self) -> list[list[Person]]:
+    def people(self) -> Sequence[list[Person]]:
         """The people each sentence names."""
         if self._people is None:
             self._people = _people(self.document, self.tagging)
@@ -255,7 +255,7 @@ def _pronoun_slot(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _people(document: Document, tagging: ner.Tagging | None = None) -> list[list[Person]]:
+def _people(document: Document, tagging: ner.Tagging | None = None) -> Sequence[list[Person]]:
     """For each sentence, the people it names, as the actors stage's tagger finds them.
 
     A person's gender comes from a title the article gives them ("Mr
@@ -300,8 +300,33 @@ def _people(document: Document, tagging: ner.Tagging | None = None) -> list[list
         possessive = end < len(tokens) and tokens[end] in ("'s", "’s")
         return Person(name, gender, possessive)
 
-    people = []
-    for tokens, found in zip(sentences, spans, strict=True):
-        named = (person(tokens, start, end) for start, end in found)
-        people.append([someone for someone in named if someone is not None])
-    return people
+    return _NamedPeople(sentences, spans, person)
+
+
+class _NamedPeople(Sequence[list[Person]]):
+    """The people each sentence names, each sentence's found when first asked for: a pronoun
+    looks back one to three sentences, and naming everyone in the article took most of the
+    time a rewording did."""
+
+    def __init__(
+        self,
+        sentences: Sequence[Sequence[str]],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        person: Callable[[Sequence[str], int, int], Person | None],
+    ) -> None:
+        self._sentences, self._spans, self._person = sentences, spans, person
+        self._found: dict[int, list[Person]] = {}
+
+    def __len__(self) -> int:
+        return len(self._sentences)
+
+    def __getitem__(self, index: int | slice) -> list[Person] | list[list[Person]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        i = range(len(self))[index]  # negative positions and IndexError as a list has them
+        found = self._found.get(i)
+        if found is None:
+            tokens = self._sentences[i]
+            named = (self._person(tokens, start, end) for start, end in self._spans[i])
+            found = self._found[i] = [someone for someone in named if someone is not None]
+        return found
