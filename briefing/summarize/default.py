@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
-from itertools import chain
+from itertools import chain, repeat
 
 from briefing.actors import tagger as ner
 from briefing.models import Document
@@ -83,14 +83,20 @@ def centrality(words: Sequence[Sequence[str]]) -> list[float]:
     article's word counts: O(words), not O(sentences²).
     """
     everywhere = Counter(chain.from_iterable(words))
-    logs = [math.log(len(sentence)) for sentence in words if sentence]
-    mean_log = sum(logs) / len(logs) if logs else 0.0
+    lengths = list(map(len, words))
+    log_lengths = [math.log(n) if n else 0.0 for n in lengths]
+    sentences = len(lengths) - lengths.count(0)
+    # The empty sentences' zeros leave the sum as it was without them.
+    mean_log = sum(log_lengths) / sentences if sentences else 0.0
+    # Over a sentence's distinct words, n x (the word's count elsewhere): its every word's
+    # article-wide count, less n² per word. Whole numbers: the same sums, all made in C.
+    totals = map(sum, map(map, repeat(everywhere.__getitem__), words))
+    distinct = map(len, map(set, words))
     raw = []
-    for sentence in words:
-        # Over the sentence's distinct words, n x (the word's count elsewhere): every word
-        # occurrence's article-wide count, less n² per word. Whole numbers: the same sum.
-        shared = sum(map(everywhere.__getitem__, sentence)) - _self_pairs(sentence)
-        norm = (math.log(len(sentence)) if sentence else 0.0) + mean_log
+    for sentence, total, n, unique, log_n in zip(
+            words, totals, lengths, distinct, log_lengths, strict=False):
+        shared = total - (n if unique == n else _self_pairs(sentence))
+        norm = log_n + mean_log
         raw.append(shared / norm if norm > 0 else 0.0)
     top = max(raw, default=0.0)
     return [value / top for value in raw] if top > 0 else [0.0] * len(raw)
@@ -98,8 +104,6 @@ def centrality(words: Sequence[Sequence[str]]) -> list[float]:
 
 def _self_pairs(words: Sequence[str]) -> int:
     """The sum of n² over the distinct words, n being how often each occurs in `words`."""
-    if len(set(words)) == len(words):  # most sentences repeat no content word
-        return len(words)
     return sum(n * n for n in Counter(words).values())
 
 
