@@ -68,9 +68,8 @@ def _stems(words: tuple[str, ...], language: str) -> tuple[str, ...]:
     if len(known) > STEMS_KEPT:
         known.clear()
     stem = word_stemmer(language)
-    for word in words:
-        if word not in known:
-            known[word] = stem(word)
+    for word in filterfalse(known.__contains__, words):  # a word twice is known the second time
+        known[word] = stem(word)
     return tuple(map(known.__getitem__, words))
 
 
