@@ -1,9 +1,10 @@
 """Each sentence's words and stems, read once for every stage that needs them.
 
 The summarizer, the stories stage, point merging and the archive compare
-sentences by their content words (not stop words) and their stems. Both are
-cached per sentence text, so a sentence is split and stemmed once however many
-stages read it.
+sentences by their content words (not stop words) and their stems, and the
+summarizer counts their words. All three come from one pass over the sentence
+(`sentence_terms`), cached per sentence text, so a sentence is split and
+stemmed once however many stages read it.
 """
 
 from __future__ import annotations
