@@ -574,9 +574,10 @@ def test_lower_words_are_the_split_words_lower_cased():
     from briefing.nlp.tokens import lower_words, split_words
 
     draw = random.Random(11)
-    alphabet = "aZ09_.,'’- \t\"(:İé"
+    alphabet = "aZ09_.,'’- \t\"(:İé£“—½"
     texts = ["Don't panic: BA's long-haul fare rose 4.3% to 1,250.50 -- again!",
-             "The 2.5-metre wall, 1.2.3a4 and x_2 v.2 rose '9-a' 12,a.", "İstanbul’s Größe"]
+             "The 2.5-metre wall, 1.2.3a4 and x_2 v.2 rose '9-a' 12,a.", "İstanbul’s Größe",
+             "“It’s £2.5bn – not £3bn,” he said…", "ΟΔΟΣ.Α and ½ of it"]
     texts += ["".join(draw.choice(alphabet) for _ in range(draw.randint(0, 16)))
               for _ in range(5000)]
     for text in texts:
