@@ -248,3 +248,23 @@ def test_point_index_finds_exactly_the_points_that_share_enough_words():
             expected = {i for i, other in enumerate(points)
                         if len(words & other) / min(len(words), len(other)) >= same_point}
             assert set(index.matches(words, same_point)) == expected
+            assert index.repeats(words, same_point) == bool(expected)
+
+
+def test_a_story_of_one_article_keeps_its_points_in_rank_order_without_repeats():
+    from briefing.models import KeyPoint, StoryPoint
+
+    texts = [
+        "The council approved the new harbour bridge on Tuesday evening.",
+        "Work on the river tunnel will start in the spring, the mayor said.",
+        "On Tuesday evening the council approved the harbour bridge.",  # the first, reworded
+        "The bridge will cost the city about forty million euros.",
+        "Traffic across the old bridge is expected to halve.",
+    ]
+    points = [KeyPoint("gazette", i, text, 1.0 - i / 10) for i, text in enumerate(texts)]
+    ranked = {"gazette": points}
+    assert stories.merge_points(ranked, ["gazette"], 3) == tuple(
+        StoryPoint(points[i], ("gazette",)) for i in (0, 1, 3))
+    assert stories.merge_points(ranked, ["gazette"], 9) == tuple(
+        StoryPoint(points[i], ("gazette",)) for i in (0, 1, 3, 4))
+    assert stories.merge_points(ranked, ["elsewhere"], 3) == ()

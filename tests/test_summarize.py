@@ -15,7 +15,7 @@ from briefing.nlp import stems, wordlists
 from briefing.nlp.stems import content_stems
 from briefing.nlp.text import to_document
 from briefing.nlp.tokens import count_words
-from briefing.summarize import ALGORITHMS, DEFAULT_ALGORITHM, summarize
+from briefing.summarize import ALGORITHMS, DEFAULT_ALGORITHM, readable, summarize
 from briefing.summarize.default import (
     MAX_POINT_WORDS,
     WEIGHTS_FILE,
@@ -499,6 +499,8 @@ def test_the_default_reads_the_weights_it_ships(tmp_path):
         ("It doesn't matter, the mayor's aide said.", 0.0),  # apostrophes open no quotation
         ("'We have to get people tested,' he told reporters.", 0.5),
         ('"The bridge will be built," said Ms Berg.', 0.5),
+        ("The mayor's 'bridge plan' won.", 0.2),  # a mark after a word's apostrophe opens one
+        ("'Tis the season, the mayor's aide said.", 0.0),  # opened but never closed
     ],
 )
 def test_quoted_share_counts_what_a_sentence_quotes(sentence, share):
@@ -540,6 +542,16 @@ def test_a_point_loses_photo_directions_and_the_space_before_its_stop(text, expe
     assert tidy(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", ".", " .", "May .", "May.", "May . ", "May .\n", "May .\n\n", "May ?!", "May .'",
+     "May .”\n", "May .''", "May\u2003.", "May \n.", "May '.", "May . .", "May 'x .", "\n."],
+)
+def test_the_space_before_a_stop_is_found_as_the_pattern_finds_it(text):
+    """tidy asks the pattern only about texts that end so; the check must agree with it."""
+    assert readable._spaced_stop_ends(text) == bool(readable._SPACE_BEFORE_STOP.search(text))
+
+
 def test_default_points_carry_no_photo_direction():
     text = (
         "Harbour captain Maria Lopez (pictured) opened the new river bridge in Riverton on "
@@ -553,3 +565,34 @@ def test_default_points_carry_no_photo_direction():
     assert points
     assert not any("(pictured)" in p.text or "(right)" in p.text for p in points), points
     assert any(p.text.startswith("Harbour captain Maria Lopez opened") for p in points), points
+
+
+def test_lower_words_are_the_split_words_lower_cased():
+    """The ASCII pattern stands for the general one: a fuzz over the characters that matter."""
+    import random
+
+    from briefing.nlp.tokens import lower_words, split_words
+
+    draw = random.Random(11)
+    alphabet = "aZ09_.,'’- \t\"(:İé£“—½"
+    texts = ["Don't panic: BA's long-haul fare rose 4.3% to 1,250.50 -- again!",
+             "The 2.5-metre wall, 1.2.3a4 and x_2 v.2 rose '9-a' 12,a.", "İstanbul’s Größe",
+             "“It’s £2.5bn – not £3bn,” he said…", "ΟΔΟΣ.Α and ½ of it"]
+    texts += ["".join(draw.choice(alphabet) for _ in range(draw.randint(0, 16)))
+              for _ in range(5000)]
+    for text in texts:
+        assert lower_words(text) == [word.lower() for word in split_words(text)], text
+
+
+def test_people_are_named_sentence_by_sentence_as_a_list_would_hold_them():
+    document = document_of(
+        "Ms Ana Ruiz met Tom Berg in Riverton on Tuesday to talk about the bridge.",
+        "She said the council would pay for the new bridge over thirty years.",
+        "Mr Berg said he was glad the work would start in the spring.",
+    )
+    people = Readable(document).people()
+    assert len(people) == 3 and people[-1] == people[2] and people[:2] == [people[0], people[1]]
+    assert [person.name for person in people[0]] == ["Ana Ruiz", "Mr Berg"]
+    assert list(people) == [people[0], people[1], people[2]]
+    with pytest.raises(IndexError):
+        people[3]

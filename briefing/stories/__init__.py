@@ -172,6 +172,9 @@ class _SparseRows:
         spans = [(end - len(v), end) for v, end in zip(vectors, ends, strict=True)]
         self._terms = [all_terms[start:end] for start, end in spans]
         self._weights = [all_weights[start:end] for start, end in spans]
+        self._all_terms, self._all_weights = all_terms, all_weights
+        self._lengths = np.fromiter(map(len, vectors), np.intp, len(vectors))
+        self._starts = np.cumsum(self._lengths) - self._lengths  # where each vector begins
         self._row = np.zeros(len(numbers))  # one article's vector, spelt out in full
 
     def cosines(self, i: int, others: Sequence[int]) -> list[float]:
@@ -183,9 +186,15 @@ class _SparseRows:
             row = self._vectors[i]
             return [numpy_sum([row.get(term, 0.0) * weight
                                for term, weight in self._vectors[j].items()]) for j in others]
-        terms = np.concatenate([self._terms[j] for j in others])
-        weights = np.concatenate([self._weights[j] for j in others])
-        starts = np.cumsum([0] + [len(self._terms[j]) for j in others[:-1]])
+        # The others' entries one after another, gathered by one index array instead of a
+        # list of slices joined: for each position, its vector's start plus its rank within.
+        chosen = np.fromiter(others, np.intp, len(others))
+        lengths = self._lengths[chosen]
+        ends = np.cumsum(lengths)
+        starts = ends - lengths  # where each of the others begins among them all
+        positions = np.repeat(self._starts[chosen] - starts, lengths) + np.arange(ends[-1])
+        terms = self._all_terms[positions]
+        weights = self._all_weights[positions]
         self._row[self._terms[i]] = self._weights[i]
         products = self._row[terms] * weights
         self._row[self._terms[i]] = 0.0
@@ -314,6 +323,8 @@ def merge_points(
     articles. A point that several outlets carry outranks one only a single
     outlet has; among its wordings the best-ranked, then the shortest, is kept.
     """
+    if len(article_ids) == 1:
+        return _own_points(ranked.get(article_ids[0], ()), count, language, same_point, words)
     groups: list[dict] = []
     depth = max((len(ranked.get(a, ())) for a in article_ids), default=0)
     for rank in range(depth):
@@ -339,6 +350,26 @@ def merge_points(
             s for s in g["sources"] if s != g["best"].article_id))
         for g in chosen
     )
+
+
+def _own_points(
+    candidates: Sequence[KeyPoint],
+    count: int,
+    language: str,
+    same_point: float,
+    words: PointWords | None,
+) -> tuple[StoryPoint, ...]:
+    """merge_points for a story of one article, most stories: each group's first point, in
+    rank order, is its best-ranked and its rank, and every group has the one source, so the
+    groups' order is the ranking and only whether a point repeats an earlier one matters."""
+    kept: list[KeyPoint] = []
+    kept_words: list[frozenset[str]] = []
+    for point in candidates:
+        stems = point_stems(point, words, language)
+        if not any(overlap(stems, earlier) >= same_point for earlier in kept_words):
+            kept.append(point)
+            kept_words.append(stems)
+    return tuple(StoryPoint(point, (point.article_id,)) for point in kept[:count])
 
 
 def point_stems(point: KeyPoint, words: PointWords | None, language: str) -> frozenset[str]:

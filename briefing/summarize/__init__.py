@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from briefing.models import Document, KeyPoint
-from briefing.nlp.tokens import count_words
+from briefing.nlp.stems import sentence_terms
 
 if TYPE_CHECKING:
     from briefing.actors import tagger as ner
@@ -47,7 +47,8 @@ MIN_WORDS = 5  # shorter sentences are bylines, credits or link lines, never poi
 def candidates(document: Document, language: str) -> list[int]:
     """Positions of sentences long enough to be points (all of them if none is)."""
     sentences = document.sentences
-    long_enough = [i for i, s in enumerate(sentences) if count_words(s.text) >= MIN_WORDS]
+    long_enough = [i for i, s in enumerate(sentences)
+                   if sentence_terms(s.text, language).count >= MIN_WORDS]
     return long_enough or list(range(len(sentences)))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 from briefing.actors import pronouns
@@ -21,7 +21,7 @@ from briefing.actors import tagger as ner
 from briefing.actors.pronouns import Person
 from briefing.models import Document
 from briefing.nlp.languages import language_name
-from briefing.nlp.tokens import split_words
+from briefing.nlp.tokens import first_word, split_words
 from briefing.nlp.wordlists import word_list, word_set
 
 # Opening quotation marks and the marks that may close them.
@@ -47,8 +47,8 @@ def is_dangling(text: str, language: str = "english") -> bool:
     quotation check.
     """
     stripped = text.lstrip()
-    words = split_words(stripped, language)
-    if not words:
+    first = first_word(stripped)
+    if first is None:
         return False
     if _LEAD_IN.search(stripped):
         return True  # "Here is what the council decided:": it announces what follows
@@ -60,7 +60,7 @@ def is_dangling(text: str, language: str = "english") -> bool:
         named = not openers.intersection(said[:3])
         return not (named and word_set("speech_verbs", language).intersection(said))
     # "It's", "That’s", "They're": a contracted pronoun points back as the pronoun does.
-    return _APOSTROPHE.split(words[0].lower(), 1)[0] in openers
+    return _APOSTROPHE.split(first.lower(), 1)[0] in openers
 
 
 _APOSTROPHE = re.compile(r"['’]")
@@ -70,6 +70,7 @@ _LEAD_IN = re.compile(r":\s*\.?$")
 # --- wording a point for a reader who sees no page -----------------------------------------
 
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.!?]+[\"'”’]?)$")
+_QUOTES_AFTER_STOP = "\"'”’"
 _PARENTHESIS = re.compile(r"\s*\(([^()]{1,120})\)")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -109,7 +110,19 @@ def tidy(text: str, language: str = "english") -> str:
     aside = _photo_aside(language)
     if aside is not None:
         text = aside.sub(without_direction, text)
+    if not _spaced_stop_ends(text):
+        return text
     return _SPACE_BEFORE_STOP.sub(r"\1", text)
+
+
+def _spaced_stop_ends(text: str) -> bool:
+    """Whether `text` ends as _SPACE_BEFORE_STOP finds (a stop after a space, a quote mark
+    and a line end allowed after it): the pattern would try every space of the sentence."""
+    body = text[:-1] if text.endswith("\n") else text
+    if body[-1:] in _QUOTES_AFTER_STOP:
+        body = body[:-1]
+    before = body.rstrip(".!?")
+    return len(before) < len(body) and before[-1:].isspace()
 
 
 @cache
@@ -187,7 +200,7 @@ class Readable:
         self.document = document
         self.language = language_name(language)
         self.tagging = tagging  # the tagger's reading, when the caller has it already
-        self._people: list[list[Person]] | None = None  # per sentence, found when first needed
+        self._people: Sequence[list[Person]] | None = None  # per sentence, found when needed
 
     def text(self, position: int) -> str | None:
         """The sentence at `position` worded to read alone, or None when it cannot be."""
@@ -220,7 +233,7 @@ class Readable:
 
         return pronouns.strict_referent(position, gender, self.people(), opening_gender, depth)
 
-    def people(self) -> list[list[Person]]:
+    def people(self) -> Sequence[list[Person]]:
         """The people each sentence names."""
         if self._people is None:
             self._people = _people(self.document, self.tagging)
@@ -242,7 +255,7 @@ def _pronoun_slot(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _people(document: Document, tagging: ner.Tagging | None = None) -> list[list[Person]]:
+def _people(document: Document, tagging: ner.Tagging | None = None) -> Sequence[list[Person]]:
     """For each sentence, the people it names, as the actors stage's tagger finds them.
 
     A person's gender comes from a title the article gives them ("Mr
@@ -287,8 +300,33 @@ def _people(document: Document, tagging: ner.Tagging | None = None) -> list[list
         possessive = end < len(tokens) and tokens[end] in ("'s", "’s")
         return Person(name, gender, possessive)
 
-    people = []
-    for tokens, found in zip(sentences, spans, strict=True):
-        named = (person(tokens, start, end) for start, end in found)
-        people.append([someone for someone in named if someone is not None])
-    return people
+    return _NamedPeople(sentences, spans, person)
+
+
+class _NamedPeople(Sequence[list[Person]]):
+    """The people each sentence names, each sentence's found when first asked for: a pronoun
+    looks back one to three sentences, and naming everyone in the article took most of the
+    time a rewording did."""
+
+    def __init__(
+        self,
+        sentences: Sequence[Sequence[str]],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        person: Callable[[Sequence[str], int, int], Person | None],
+    ) -> None:
+        self._sentences, self._spans, self._person = sentences, spans, person
+        self._found: dict[int, list[Person]] = {}
+
+    def __len__(self) -> int:
+        return len(self._sentences)
+
+    def __getitem__(self, index: int | slice) -> list[Person] | list[list[Person]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        i = range(len(self))[index]  # negative positions and IndexError as a list has them
+        found = self._found.get(i)
+        if found is None:
+            tokens = self._sentences[i]
+            named = (self._person(tokens, start, end) for start, end in self._spans[i])
+            found = self._found[i] = [someone for someone in named if someone is not None]
+        return found
