@@ -597,6 +597,13 @@ def _type_run(
 
     Memory is read only under names made of the run's own words.
     """
+    if run_end - run_start == 1 and (run_start == 0 or tokens[run_start - 1] in _OPENERS):
+        word = tokens[run_start]
+        opener = _OPENING_WORDS.get(word)
+        if opener is None:
+            opener = _opening_word(word, gaz)
+        if opener and word not in memory.types:
+            return []  # "The", "He", "But": a fifth of all runs, dropped by _strip_edges
     typed: list[_Typed] = []
     # A one-word run has nothing to split off; most runs are one word, so skip the call.
     parts = (
@@ -625,6 +632,21 @@ def _type_run(
         )
         typed.append((start, end, kind, not ambiguous))
     return typed
+
+
+_OPENING_WORDS: dict[str, bool] = {}  # per process; the word lists never change
+
+
+def _opening_word(word: str, gaz: Gazetteer) -> bool:
+    """A word that, alone at a sentence's start, ``_strip_edges`` always drops as a common word,
+    unless the document's memory knows it as a name ("The", "However")."""
+    low = word.lower()
+    opener = (low in FUNCTION_WORDS or low in gaz.stopwords) and not (
+        _place_kind(word, gaz) or gaz.given(word) or (word.isupper() and len(word) > 1)
+    )
+    if len(_OPENING_WORDS) < 100_000:  # a long-running process stops adding past it
+        _OPENING_WORDS[word] = opener
+    return opener
 
 
 def _spans(
