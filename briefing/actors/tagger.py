@@ -663,6 +663,18 @@ def _spans(
     return spans
 
 
+def _confident_spans(typed: Iterable[_Typed]) -> tuple[list[Span], bool]:
+    """The first pass's spans (``_spans`` not final), and whether a run waits for the fallback."""
+    spans: list[Span] = []
+    waits = False
+    for start, end, kind, may_fall_back in typed:
+        if kind is None:
+            waits = waits or may_fall_back
+        elif kind != NOT_ENTITY:
+            spans.append((start, end, kind))
+    return spans, waits
+
+
 def _headline_words(tokens: Sequence[str]) -> set[str]:
     """The words under which ``_headline_spans`` may look a headline's names up in the memory."""
     return {*tokens, *(_title_case(t) for t in tokens)}
@@ -841,16 +853,21 @@ def tag_document(
         if not headline:
             memory.body_words.update(itertools.islice(tokens, 1, None))
     first: list[list[list[_Typed]]] = []
+    first_spans: list[list[Span]] = []
+    waiting: list[bool] = []  # whether a run of the sentence waits for the fallback
     taught: list[set[str]] = []
     for tokens, headline, candidates in zip(sentences, headlines, runs, strict=True):
         groups = _type_runs(tokens, headline, memory, gaz, candidates)
         first.append(groups)
-        typed = itertools.chain.from_iterable(groups)
-        taught.append(_learn(tokens, _spans(tokens, typed, memory, final=False), memory))
+        spans, waits = _confident_spans(itertools.chain.from_iterable(groups))
+        first_spans.append(spans)
+        waiting.append(waits)
+        taught.append(_learn(tokens, spans, memory))
     # The final pass, last sentence first. A run (a headline: a sentence) none of whose words
     # the memory learnt anything about since the first pass read it would be typed the same
     # again (the memory only gains names), so only the fallback is new for it: most runs,
-    # in news.
+    # in news. A sentence with no such word and no run left for the fallback keeps the
+    # first pass's spans.
     tagged: list[list[Span]] = [[] for _ in sentences]
     learnt_since: set[str] = set()
     for i in range(len(sentences) - 1, -1, -1):
@@ -858,8 +875,16 @@ def tag_document(
         learnt_since |= taught[i]
         groups = first[i]
         if headline:
-            if not learnt_since.isdisjoint(_headline_words(tokens)):
+            if learnt_since.isdisjoint(_headline_words(tokens)):
+                if not waiting[i]:
+                    tagged[i] = first_spans[i]
+                    continue
+            else:
                 groups = _type_runs(tokens, headline, memory, gaz, candidates)
+        elif learnt_since.isdisjoint(tokens):
+            if not waiting[i]:
+                tagged[i] = first_spans[i]
+                continue
         else:
             groups = [
                 group if learnt_since.isdisjoint(tokens[start:end])
