@@ -811,11 +811,12 @@ def _fallback_kind(words: Sequence[str], memory: DocumentMemory) -> str | None:
 def _learn(tokens: Sequence[str], spans: Sequence[Span], memory: DocumentMemory) -> set[str]:
     """Remember the spans' types; return the words of every name the memory did not know."""
     taught: set[str] = set()
+    types = memory.types
     for start, end, kind in spans:
-        name = " ".join(tokens[start:end])
-        if name not in memory.types:
+        name = tokens[start] if end - start == 1 else " ".join(tokens[start:end])
+        if name not in types:  # a name seen before, as most are, teaches nothing new
             taught.update(tokens[start:end])
-        memory.remember(name, kind)
+            memory.remember(name, kind)
         if kind == PER and end - start > 1:
             surname = tokens[end - 1]
             if surname not in memory.surnames or surname not in memory.types:
