@@ -532,18 +532,34 @@ def _not_an_entity(
 ) -> bool:
     """`name` is the words joined, as ``_type_span`` has them already."""
     last = words[-1]
-    if len(words) == 1:
-        if (
-            last in DIRECTIONS or len(last) == 1 or last in NUMBER_WORDS
-            or _demonym_like(last, gaz)
-        ):
-            return True
-    elif _demonym_like(last, gaz) and name not in gaz.countries:
+    if len(words) == 1:  # most names: what the word alone says is kept per word
+        never = _NO_NAME_WORDS.get(last)
+        if never is None:
+            never = _never_a_name(last, gaz)
+        return never or (
+            start > 0 and tokens[start - 1] in POSSESSIVE_DETERMINERS and name not in gaz.countries
+        )
+    if _demonym_like(last, gaz) and name not in gaz.countries:
         return True  # "South African", "Struggling Japanese": an adjective phrase, not a name
     if start > 0 and tokens[start - 1] in POSSESSIVE_DETERMINERS and name not in gaz.countries:
         return True  # "our Allies", "his Government": a common noun given a capital
     return (last in EVENT_SUFFIXES or not any(map(str.isalpha, name))
             or not _CURRENCY_SIGNS.isdisjoint(name))  # "C$", "HK$": money, not a name
+
+
+_NO_NAME_WORDS: dict[str, bool] = {}  # per process; the word lists never change
+
+
+def _never_a_name(word: str, gaz: Gazetteer) -> bool:
+    """A word that alone is no entity wherever it stands (``_not_an_entity``'s own tests)."""
+    never = (
+        word in DIRECTIONS or len(word) == 1 or word in NUMBER_WORDS or _demonym_like(word, gaz)
+        or word in EVENT_SUFFIXES or not any(map(str.isalpha, word))
+        or not _CURRENCY_SIGNS.isdisjoint(word)
+    )
+    if len(_NO_NAME_WORDS) < 100_000:  # a long-running process stops adding past it
+        _NO_NAME_WORDS[word] = never
+    return never
 
 
 def _followed_by_number(tokens: Sequence[str], end: int) -> bool:
