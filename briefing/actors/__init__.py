@@ -122,6 +122,8 @@ def _gather(
 ) -> None:
     """Add what one sentence says about the `wanted` names in it to their evidence."""
     tokens = sentence.tokens
+    count = len(tokens)
+    headline = sentence.headline
     for mention in sentence.mentions:
         canonical, kind = doc_names[mention.surface]
         if canonical not in wanted:
@@ -141,16 +143,19 @@ def _gather(
                 described = tokens[start - 2]
         if before in ner.PERSON_TITLES:
             item.titled = True
-        after = tokens[end].lower() if end < len(tokens) else ""
+        after = tokens[end].lower() if end < count else ""
         if described.lower() in WORK_NOUNS:
             item.after_work_noun += 1
         if described in COMPANY_NOUNS or after in COMPANY_FOLLOWERS:
             item.after_company_noun += 1
         if mention.kind == PERSON:
             item.tagged_person += 1
-        if after in TEAM_FOLLOWERS or ner.score_line(tokens, start, end):
+        # A score line needs a digit right after the name: most names have none.
+        if after in TEAM_FOLLOWERS or (
+            after[:1].isdigit() and ner.score_line(tokens, start, end)
+        ):
             item.in_score_line += 1
-        if sentence.headline:
+        if headline:
             item.in_headline += 1
 
 
@@ -287,15 +292,18 @@ def find_actors(
     for document, sentences, doc_names in zip(documents, read, names, strict=True):
         # Each spelling stands for one actor and kind in an article: count the spellings,
         # then add them up in the order they first appear, as counting each mention would.
+        # Plain dicts' get, not a Counter's +=: its default for a new key is a Python call.
         spellings = Counter(m.surface for sentence in sentences for m in sentence.mentions)
-        in_document: Counter[str] = Counter()
+        in_document: dict[str, int] = {}
         for surface, times in spellings.items():
             canonical, kind = doc_names[surface]
-            in_document[canonical] += times
-            votes[canonical][kind] += times
+            in_document[canonical] = in_document.get(canonical, 0) + times
+            kind_votes = votes[canonical]
+            kind_votes[kind] = kind_votes.get(kind, 0) + times
             seen.setdefault(canonical, set()).add(surface)
-        counts.update(in_document)
-        named_by_article[document.id] = dict(in_document)
+        for canonical, times in in_document.items():
+            counts[canonical] = counts.get(canonical, 0) + times
+        named_by_article[document.id] = in_document
 
     by_point = _attribute(documents, points, read, names, genders, counts)
     refused, kinds = _judge_headings(documents, read, names, by_point, counts, votes, seen,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from briefing.actors import tagger as ner
 from briefing.actors.aliases import AliasBook, strip_article
-from briefing.actors.reading import Mention, NamedSentence
+from briefing.actors.reading import NamedSentence
 from briefing.models import ORGANISATION, PERSON, PLACE
 
 
@@ -41,26 +41,33 @@ def document_names(
     acronyms = _bracketed_acronyms(sentences)
     alone_names: dict[tuple[str, str], tuple[str, str]] = {}  # an article repeats its names
 
-    def alone(mention: Mention) -> tuple[str, str]:
-        key = (mention.surface, mention.kind)
+    def alone(surface: str, kind: str) -> tuple[str, str]:
+        key = (surface, kind)
         resolved = alone_names.get(key)
         if resolved is None:
-            in_book = book_name(mention.surface, book)
-            if mention.surface in acronyms and in_book is None:
-                resolved = acronyms[mention.surface]
+            in_book = book_name(surface, book)
+            if surface in acronyms and in_book is None:
+                resolved = acronyms[surface]
             else:
                 resolved = in_book or key
             alone_names[key] = resolved
         return resolved
 
-    mentions = [m for sentence in sentences for m in sentence.mentions]
+    # An article names its actors again and again, and a name's reading depends on nothing
+    # but its spelling, kind and use: read each once. The last mention of a spelling decides,
+    # as it always has, and the spellings keep the order they first appear in.
+    last_use = {m.surface: (m.kind, m.modifier)
+                for sentence in sentences for m in sentence.mentions}
+    kinds = dict.fromkeys((m.surface, m.kind)
+                          for sentence in sentences for m in sentence.mentions
+                          if " " in m.surface)  # the names that can have a part standing alone
     people: dict[str, set[tuple[str, str]]] = {}
     first_names: dict[str, set[tuple[str, str]]] = {}
     bodies: dict[str, set[tuple[str, str]]] = {}
-    for mention in mentions:
-        words = mention.surface.split()
+    for surface, kind in kinds:
+        words = surface.split()
         if len(words) > 1:
-            resolved = alone(mention)
+            resolved = alone(surface, kind)
             if resolved[1] == PERSON:
                 people.setdefault(words[-1], set()).add(resolved)
                 first_names.setdefault(words[0], set()).add(resolved)
@@ -68,30 +75,21 @@ def document_names(
                 for word in words:
                     bodies.setdefault(word, set()).add(resolved)
 
-    def joined(mention: Mention) -> tuple[str, str]:
-        resolved = alone(mention)
-        if " " not in mention.surface and not mention.modifier:
-            person = people.get(mention.surface, set())
-            body = bodies.get(mention.surface, set())
-            if not person and ner.gazetteer().given(mention.surface):
-                person = first_names.get(mention.surface, set())  # "Gordon" for Gordon Brown
+    def joined(surface: str, kind: str, modifier: bool) -> tuple[str, str]:
+        resolved = alone(surface, kind)
+        if " " not in surface and not modifier:
+            person = people.get(surface, set())
+            body = bodies.get(surface, set())
+            if not person and ner.gazetteer().given(surface):
+                person = first_names.get(surface, set())  # "Gordon" for Gordon Brown
             if len(person) == 1:
                 resolved = next(iter(person))
-            elif mention.kind == ORGANISATION and resolved[0] == mention.surface and len(body) == 1:
+            elif kind == ORGANISATION and resolved[0] == surface and len(body) == 1:
                 resolved = next(iter(body))
         return resolved
 
-    # An article names its actors again and again: resolve each spelling, kind and use once.
-    # The last mention of a spelling decides, as it always has.
-    by_use: dict[tuple[str, str, bool], tuple[str, str]] = {}
-    names: dict[str, tuple[str, str]] = {}
-    for mention in mentions:
-        use = (mention.surface, mention.kind, mention.modifier)
-        resolved = by_use.get(use)
-        if resolved is None:
-            resolved = by_use[use] = joined(mention)
-        names[mention.surface] = resolved
-    return names
+    return {surface: joined(surface, kind, modifier)
+            for surface, (kind, modifier) in last_use.items()}
 
 
 def _bracketed_acronyms(sentences: Sequence[NamedSentence]) -> dict[str, tuple[str, str]]:

@@ -88,8 +88,11 @@ def _sentence_mentions(
     """Names from the tagger, plus demonyms and adjectival country names it left out."""
     mentions = []
     for start, end, tag in spans:
-        words = tokens[start:end]
-        surface = ner.display_form(words) if headline else ner.joined(words)
+        if end - start == 1 and not headline:
+            surface = tokens[start]  # most names: a word, which holds no space to join at
+        else:
+            words = tokens[start:end]
+            surface = ner.display_form(words) if headline else ner.joined(words)
         kind = KIND_OF_TAG[tag]
         gender = ner.title_gender(tokens, start) if kind == PERSON else None
         mentions.append(Mention(position, start, end, surface, kind, False, gender))

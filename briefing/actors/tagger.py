@@ -532,18 +532,34 @@ def _not_an_entity(
 ) -> bool:
     """`name` is the words joined, as ``_type_span`` has them already."""
     last = words[-1]
-    if len(words) == 1:
-        if (
-            last in DIRECTIONS or len(last) == 1 or last in NUMBER_WORDS
-            or _demonym_like(last, gaz)
-        ):
-            return True
-    elif _demonym_like(last, gaz) and name not in gaz.countries:
+    if len(words) == 1:  # most names: what the word alone says is kept per word
+        never = _NO_NAME_WORDS.get(last)
+        if never is None:
+            never = _never_a_name(last, gaz)
+        return never or (
+            start > 0 and tokens[start - 1] in POSSESSIVE_DETERMINERS and name not in gaz.countries
+        )
+    if _demonym_like(last, gaz) and name not in gaz.countries:
         return True  # "South African", "Struggling Japanese": an adjective phrase, not a name
     if start > 0 and tokens[start - 1] in POSSESSIVE_DETERMINERS and name not in gaz.countries:
         return True  # "our Allies", "his Government": a common noun given a capital
     return (last in EVENT_SUFFIXES or not any(map(str.isalpha, name))
             or not _CURRENCY_SIGNS.isdisjoint(name))  # "C$", "HK$": money, not a name
+
+
+_NO_NAME_WORDS: dict[str, bool] = {}  # per process; the word lists never change
+
+
+def _never_a_name(word: str, gaz: Gazetteer) -> bool:
+    """A word that alone is no entity wherever it stands (``_not_an_entity``'s own tests)."""
+    never = (
+        word in DIRECTIONS or len(word) == 1 or word in NUMBER_WORDS or _demonym_like(word, gaz)
+        or word in EVENT_SUFFIXES or not any(map(str.isalpha, word))
+        or not _CURRENCY_SIGNS.isdisjoint(word)
+    )
+    if len(_NO_NAME_WORDS) < 100_000:  # a long-running process stops adding past it
+        _NO_NAME_WORDS[word] = never
+    return never
 
 
 def _followed_by_number(tokens: Sequence[str], end: int) -> bool:
@@ -597,6 +613,13 @@ def _type_run(
 
     Memory is read only under names made of the run's own words.
     """
+    if run_end - run_start == 1 and (run_start == 0 or tokens[run_start - 1] in _OPENERS):
+        word = tokens[run_start]
+        opener = _OPENING_WORDS.get(word)
+        if opener is None:
+            opener = _opening_word(word, gaz)
+        if opener and word not in memory.types:
+            return []  # "The", "He", "But": a fifth of all runs, dropped by _strip_edges
     typed: list[_Typed] = []
     # A one-word run has nothing to split off; most runs are one word, so skip the call.
     parts = (
@@ -627,6 +650,21 @@ def _type_run(
     return typed
 
 
+_OPENING_WORDS: dict[str, bool] = {}  # per process; the word lists never change
+
+
+def _opening_word(word: str, gaz: Gazetteer) -> bool:
+    """A word that, alone at a sentence's start, ``_strip_edges`` always drops as a common word,
+    unless the document's memory knows it as a name ("The", "However")."""
+    low = word.lower()
+    opener = (low in FUNCTION_WORDS or low in gaz.stopwords) and not (
+        _place_kind(word, gaz) or gaz.given(word) or (word.isupper() and len(word) > 1)
+    )
+    if len(_OPENING_WORDS) < 100_000:  # a long-running process stops adding past it
+        _OPENING_WORDS[word] = opener
+    return opener
+
+
 def _spans(
     tokens: Sequence[str], typed: Iterable[_Typed], memory: DocumentMemory, final: bool
 ) -> list[Span]:
@@ -639,6 +677,18 @@ def _spans(
             continue
         spans.append((start, end, kind))
     return spans
+
+
+def _confident_spans(typed: Iterable[_Typed]) -> tuple[list[Span], bool]:
+    """The first pass's spans (``_spans`` not final), and whether a run waits for the fallback."""
+    spans: list[Span] = []
+    waits = False
+    for start, end, kind, may_fall_back in typed:
+        if kind is None:
+            waits = waits or may_fall_back
+        elif kind != NOT_ENTITY:
+            spans.append((start, end, kind))
+    return spans, waits
 
 
 def _headline_words(tokens: Sequence[str]) -> set[str]:
@@ -777,11 +827,12 @@ def _fallback_kind(words: Sequence[str], memory: DocumentMemory) -> str | None:
 def _learn(tokens: Sequence[str], spans: Sequence[Span], memory: DocumentMemory) -> set[str]:
     """Remember the spans' types; return the words of every name the memory did not know."""
     taught: set[str] = set()
+    types = memory.types
     for start, end, kind in spans:
-        name = " ".join(tokens[start:end])
-        if name not in memory.types:
+        name = tokens[start] if end - start == 1 else " ".join(tokens[start:end])
+        if name not in types:  # a name seen before, as most are, teaches nothing new
             taught.update(tokens[start:end])
-        memory.remember(name, kind)
+            memory.remember(name, kind)
         if kind == PER and end - start > 1:
             surname = tokens[end - 1]
             if surname not in memory.surnames or surname not in memory.types:
@@ -819,16 +870,21 @@ def tag_document(
         if not headline:
             memory.body_words.update(itertools.islice(tokens, 1, None))
     first: list[list[list[_Typed]]] = []
+    first_spans: list[list[Span]] = []
+    waiting: list[bool] = []  # whether a run of the sentence waits for the fallback
     taught: list[set[str]] = []
     for tokens, headline, candidates in zip(sentences, headlines, runs, strict=True):
         groups = _type_runs(tokens, headline, memory, gaz, candidates)
         first.append(groups)
-        typed = itertools.chain.from_iterable(groups)
-        taught.append(_learn(tokens, _spans(tokens, typed, memory, final=False), memory))
+        spans, waits = _confident_spans(itertools.chain.from_iterable(groups))
+        first_spans.append(spans)
+        waiting.append(waits)
+        taught.append(_learn(tokens, spans, memory))
     # The final pass, last sentence first. A run (a headline: a sentence) none of whose words
     # the memory learnt anything about since the first pass read it would be typed the same
     # again (the memory only gains names), so only the fallback is new for it: most runs,
-    # in news.
+    # in news. A sentence with no such word and no run left for the fallback keeps the
+    # first pass's spans.
     tagged: list[list[Span]] = [[] for _ in sentences]
     learnt_since: set[str] = set()
     for i in range(len(sentences) - 1, -1, -1):
@@ -836,8 +892,16 @@ def tag_document(
         learnt_since |= taught[i]
         groups = first[i]
         if headline:
-            if not learnt_since.isdisjoint(_headline_words(tokens)):
+            if learnt_since.isdisjoint(_headline_words(tokens)):
+                if not waiting[i]:
+                    tagged[i] = first_spans[i]
+                    continue
+            else:
                 groups = _type_runs(tokens, headline, memory, gaz, candidates)
+        elif learnt_since.isdisjoint(tokens):
+            if not waiting[i]:
+                tagged[i] = first_spans[i]
+                continue
         else:
             groups = [
                 group if learnt_since.isdisjoint(tokens[start:end])
