@@ -40,6 +40,7 @@ _HAS_WORD = re.compile(r"[^\W_]")
 # A paragraph that opens a list: "1. ", "1.) ", "1) ", "a. ", "• 9. ".
 _LIST_START = re.compile(r"\s*(?:[•⁃‣▪◦]\s*)?(\d{1,2}|[a-z])(\.\)|\.|\))\s")
 _BULLET = re.compile(r"(?<=\s)(?=[•⁃‣▪◦])")
+_BULLET_MARK = re.compile(r"[•⁃‣▪◦]")
 
 # --- Quotations ---------------------------------------------------------------
 
@@ -181,31 +182,27 @@ def _sentence_ends(text: str, rules: _Rules) -> list[int]:
     ends: list[int] = []
     sentence_start = 0
     for match in _CANDIDATE.finditer(text):
-        start, punct_end = match.span(1)
-        closed_at = match.end(2)
         after = match.end()
         if text[after].islower():
             continue  # "Yahoo! in", "'Great.' she said", "co. at noon"
+        start = match.start()
         if start and text[start - 1] == "[":
             continue  # an editorial "[...]"
-        if start - sentence_start <= 5 and _LIST_MARKER.fullmatch(
-            text, sentence_start, closed_at
-        ):
+        end = match.end(2)  # past the quotes and brackets that close the sentence
+        if start - sentence_start <= 5 and _LIST_MARKER.fullmatch(text, sentence_start, end):
             continue  # a list item's number, not a sentence
         punct = match.group(1)
-        if "!" in punct or "?" in punct:
-            end: int | None = closed_at
-        elif len(punct) > 1 or punct == "…":
-            end = _ellipsis_end(text, start, punct)
-            if end == punct_end:
-                end = closed_at
-        elif match.group(2) or _period_ends_sentence(text, start, after, rules):
-            end = closed_at
-        else:
-            end = None
-        if end is not None:
-            ends.append(end)
-            sentence_start = after
+        if punct == ".":  # the commonest case first
+            if end == start + 1 and not _period_ends_sentence(text, start, after, rules):
+                continue
+        elif "!" not in punct and "?" not in punct:
+            ellipsis_end = _ellipsis_end(text, start, punct)
+            if ellipsis_end is None:
+                continue
+            if ellipsis_end != start + len(punct):
+                end = ellipsis_end  # inside the punctuation: "word. . . ." ends at its period
+        ends.append(end)
+        sentence_start = after
     return ends
 
 
@@ -247,7 +244,7 @@ def _list_chunks(paragraph: str) -> list[str]:
     ("1.", "1)", "1.)", "a."), and an item only when its marker follows on from
     the one before, so numbers in running text are left alone.
     """
-    if any(bullet in paragraph for bullet in "•⁃‣▪◦"):
+    if _BULLET_MARK.search(paragraph) is not None:
         return _BULLET.split(paragraph)
     first = _LIST_START.match(paragraph)
     if first is None:
@@ -273,20 +270,22 @@ def _split_chunk(chunk: str, rules: _Rules) -> list[str]:
     it stays with the sentence before it, or the one after when it comes first.
     """
     ends = _keep_short_quotes_whole(chunk, _sentence_ends(chunk, rules))
-    sentences: list[str] = []
-    wordless = ""  # pieces before the first sentence with a word
+    if not ends:
+        whole = chunk.strip()
+        return [whole] if whole else []
+    spans: list[list[int]] = []  # [start, end] of each sentence, wordless pieces joined
+    wordless_from: int | None = None  # start of the pieces before the first with a word
     for start, end in zip([0, *ends], [*ends, len(chunk)], strict=True):
-        piece = chunk[start:end]
-        if _HAS_WORD.search(piece) is not None:
-            sentences.append(wordless + piece)
-            wordless = ""
-        elif sentences:
-            sentences[-1] += piece
-        else:
-            wordless += piece
-    if wordless.strip():
-        sentences.append(wordless)
-    return [sentence.strip() for sentence in sentences]
+        if _HAS_WORD.search(chunk, start, end) is not None:
+            spans.append([start if wordless_from is None else wordless_from, end])
+            wordless_from = None
+        elif spans:
+            spans[-1][1] = end
+        elif wordless_from is None:
+            wordless_from = start
+    if wordless_from is not None and chunk[wordless_from:].strip():
+        spans.append([wordless_from, len(chunk)])
+    return [chunk[start:end].strip() for start, end in spans]
 
 
 def split_sentences(paragraph: str, language: str = "english") -> list[str]:
