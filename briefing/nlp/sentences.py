@@ -24,7 +24,11 @@ __all__ = ["Tokenizer", "split_sentences"]
 # Terminal punctuation (spaced ellipses ". . ." included), the quotes and
 # brackets that close it (German closes with “ and ‘), then the gap before the
 # next sentence.
-_CANDIDATE = re.compile(r"([.!?…]+(?: [.…]+)*)([\"'”’“‘»)\]]*(?:[ \u00a0\u202f]»)?)\s+(?=\S)")
+_CLOSED_GAP = r"([\"'”’“‘»)\]]*(?:[ \u00a0\u202f]»)?)\s+(?=\S)"
+_CANDIDATE = re.compile(r"([.!?…]+(?: [.…]+)*)" + _CLOSED_GAP)
+# The same in a text with no "!", "?" or "…": a pattern that opens with one character is
+# scanned for it at C speed, and one that opens with a set of them three times slower.
+_PERIOD_CANDIDATE = re.compile(r"(\.[.!?…]*(?: [.…]+)*)" + _CLOSED_GAP)
 # The next token, up to whitespace.
 _TOKEN = re.compile(r"\S+")
 _OPENERS = "\"'“‘«„‚([{"
@@ -40,7 +44,7 @@ _HAS_WORD = re.compile(r"[^\W_]")
 # A paragraph that opens a list: "1. ", "1.) ", "1) ", "a. ", "• 9. ".
 _LIST_START = re.compile(r"\s*(?:[•⁃‣▪◦]\s*)?(\d{1,2}|[a-z])(\.\)|\.|\))\s")
 _BULLET = re.compile(r"(?<=\s)(?=[•⁃‣▪◦])")
-_BULLET_MARK = re.compile(r"[•⁃‣▪◦]")
+_BULLETS = "•⁃‣▪◦"
 
 # --- Quotations ---------------------------------------------------------------
 
@@ -181,7 +185,8 @@ def _sentence_ends(text: str, rules: _Rules) -> list[int]:
     """Offsets just past the end of each sentence but the last in a list-free chunk."""
     ends: list[int] = []
     sentence_start = 0
-    for match in _CANDIDATE.finditer(text):
+    candidates = _CANDIDATE if "!" in text or "?" in text or "…" in text else _PERIOD_CANDIDATE
+    for match in candidates.finditer(text):
         after = match.end()
         if text[after].islower():
             continue  # "Yahoo! in", "'Great.' she said", "co. at noon"
@@ -244,7 +249,7 @@ def _list_chunks(paragraph: str) -> list[str]:
     ("1.", "1)", "1.)", "a."), and an item only when its marker follows on from
     the one before, so numbers in running text are left alone.
     """
-    if _BULLET_MARK.search(paragraph) is not None:
+    if any(map(paragraph.__contains__, _BULLETS)):  # `in` for each: C speed, no pattern scan
         return _BULLET.split(paragraph)
     first = _LIST_START.match(paragraph)
     if first is None:
