@@ -281,7 +281,9 @@ def _split_chunk(chunk: str, rules: _Rules) -> list[str]:
     spans: list[list[int]] = []  # [start, end] of each sentence, wordless pieces joined
     wordless_from: int | None = None  # start of the pieces before the first with a word
     for start, end in zip([0, *ends], [*ends, len(chunk)], strict=True):
-        if _HAS_WORD.search(chunk, start, end) is not None:
+        # Most pieces end in a word and its stop: one look at the character before the stop
+        # tells, where the pattern search tells the rest.
+        if end - 2 >= start and chunk[end - 2].isalnum() or _HAS_WORD.search(chunk, start, end):
             spans.append([start if wordless_from is None else wordless_from, end])
             wordless_from = None
         elif spans:

@@ -94,6 +94,10 @@ _LONGER = rf"\W*+\w++(?:\W++\w++){{{_SHORT}}}"
 # One look at a paragraph's opening: a call to action (furniture however long it runs), else
 # more than _SHORT words (reporting), else neither. One match where two were tried in turn.
 _OPENING = re.compile(rf"(?P<action>(?i:{_ACTION_OPENER}))|{_LONGER}")
+_LONG = re.compile(_LONGER)
+# The letters a call to action can open with, as the case-blind pattern matches them: a text
+# that opens with any other letter or digit skips its eight alternatives.
+_ACTION_INITIALS = frozenset("cCrRsSſwWfF")
 
 
 def clean_text(raw: str) -> str:
@@ -140,6 +144,11 @@ def split_paragraphs(text: str) -> list[str]:
     """
     paragraphs: list[str] = []
     for block in _BLANK_LINE.split(text):
+        if "\n" not in block:  # one line, the commonest block
+            line = block.strip()
+            if line:
+                paragraphs.append(line)
+            continue
         lines = [line.strip() for line in block.split("\n") if line.strip()]
         if not lines:
             continue
@@ -159,9 +168,13 @@ def remove_inline_chrome(paragraph: str) -> str:
 
 def is_furniture(paragraph: str) -> bool:
     """True for page chrome: share prompts, bylines, credits, headings, link lines."""
-    opening = _OPENING.match(paragraph)
-    if opening is not None:
-        return opening.group("action") is not None
+    first = paragraph[:1]
+    if first in _ACTION_INITIALS or not (first.isalnum() or first == "_"):
+        opening = _OPENING.match(paragraph)
+        if opening is not None:
+            return opening.group("action") is not None
+    elif _LONG.match(paragraph):
+        return False
     if not _WORD.search(paragraph):
         return True
     if _CHROME_OPENERS.search(paragraph) or _CHROME_WORDS.search(paragraph):
