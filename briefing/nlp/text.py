@@ -95,6 +95,8 @@ _LONGER = rf"\W*+\w++(?:\W++\w++){{{_SHORT}}}"
 # more than _SHORT words (reporting), else neither. One match where two were tried in turn.
 _OPENING = re.compile(rf"(?P<action>(?i:{_ACTION_OPENER}))|{_LONGER}")
 _LONG = re.compile(_LONGER)
+# In a text that is all ASCII the ASCII classes match alike, and are quicker to test.
+_LONG_ASCII = re.compile(_LONGER, re.ASCII)
 # The letters a call to action can open with, as the case-blind pattern matches them: a text
 # that opens with any other letter or digit skips its eight alternatives.
 _ACTION_INITIALS = frozenset("cCrRsSſwWfF")
@@ -173,7 +175,7 @@ def is_furniture(paragraph: str) -> bool:
         opening = _OPENING.match(paragraph)
         if opening is not None:
             return opening.group("action") is not None
-    elif _LONG.match(paragraph):
+    elif (_LONG_ASCII if paragraph.isascii() else _LONG).match(paragraph):
         return False
     if not _WORD.search(paragraph):
         return True
