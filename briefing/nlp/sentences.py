@@ -374,17 +374,13 @@ def _opener_hint(starters: frozenset[str]) -> re.Pattern[str]:
     """One of the `starters` between a lower-case word and a lower-case word: the opener half
     of `_run_on_boundary`, without its caption labels.
 
-    Each alternative opens with the opener's first letter and looks behind right after it, so
-    the engine skips to those capitals and drops most of them on one look: a third of the time
-    `_run_on_boundary` takes to scan a paragraph from space to space.
+    The space first, then one look at the letter after it, which fails at most spaces: a
+    quarter fewer instructions than skipping from capital to capital, and half the time of
+    `_run_on_boundary`, which tries a label at every capital after a lower-case word.
     """
-    by_first: dict[str, list[str]] = {}
-    for word in sorted(starters, key=lambda word: (-len(word), word)):
-        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
-    return re.compile("|".join(
-        rf"{re.escape(first)}(?<=[a-z0-9] {re.escape(first)})(?:{'|'.join(rests)})(?= [a-z])"
-        for first, rests in sorted(by_first.items())
-    ))
+    firsts = "".join(re.escape(first) for first in sorted({word[0] for word in starters}))
+    openers = "|".join(re.escape(word) for word in sorted(starters))
+    return re.compile(rf" (?=[{firsts}])(?<=[a-z0-9] )(?:{openers})(?= [a-z])")
 
 
 def _may_run_on(paragraph: str, rules: _RunOnRules) -> bool:
