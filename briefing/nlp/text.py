@@ -38,12 +38,19 @@ _CHROME_OPENERS = re.compile(
     r"by\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}\s*$)",
     re.IGNORECASE,
 )
-_CHROME_WORDS = re.compile(
-    r"\b(share|subscribe|newsletter|follow us|friends|spread the love|like us|"
-    r"facebook|twitter|whatsapp|linkedin|pinterest|instagram|telegram|"
-    r"click here|sign up|inbox|cookies?|advert\w*)\b",
-    re.IGNORECASE,
+# Words of page chrome, matched whole and case-blind; the last two also with an ending.
+_CHROME_WORD_LIST = (
+    "share", "subscribe", "newsletter", "follow us", "friends", "spread the love", "like us",
+    "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "instagram", "telegram",
+    "click here", "sign up", "inbox", "cookie", "advert",
 )
+_CHROME_WORDS = re.compile(
+    rf"\b(?:{'|'.join(_CHROME_WORD_LIST[:-2])}|cookies?|advert\w*)\b", re.IGNORECASE
+)
+# The only characters besides A-Z that the case-blind pattern takes for ASCII letters (for "i",
+# "s" and "k"). Without them a match is one of the words in the lower-cased text, and `in`
+# finds that out forty times faster than the pattern, which tries every position.
+_FOLDS_TO_ASCII = "İıſK"
 # Calls to action that make a sentence furniture however long it runs on: a "Read more:"
 # link line glued to the next sentence is still a link line.
 _ACTION_OPENER = (r"\W*+(?:click here|read more\b|read next\b|scroll down|watch the video|"
@@ -168,6 +175,15 @@ def remove_inline_chrome(paragraph: str) -> str:
     return _INLINE_CHROME.sub("", paragraph)
 
 
+def _has_chrome_words(text: str) -> bool:
+    """Whether `_CHROME_WORDS` matches `text`, looked for by `in` first."""
+    if text.isascii() or not any(map(text.__contains__, _FOLDS_TO_ASCII)):
+        lowered = text.lower()
+        if not any(map(lowered.__contains__, _CHROME_WORD_LIST)):
+            return False
+    return _CHROME_WORDS.search(text) is not None
+
+
 def is_furniture(paragraph: str) -> bool:
     """True for page chrome: share prompts, bylines, credits, headings, link lines."""
     first = paragraph[:1]
@@ -179,7 +195,7 @@ def is_furniture(paragraph: str) -> bool:
         return False
     if not _WORD.search(paragraph):
         return True
-    if _CHROME_OPENERS.search(paragraph) or _CHROME_WORDS.search(paragraph):
+    if _CHROME_OPENERS.search(paragraph) or _has_chrome_words(paragraph):
         return True
     # A short line that does not end like a sentence is a heading or a label.
     return not _TERMINAL.search(paragraph)
