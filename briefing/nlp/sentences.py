@@ -56,11 +56,16 @@ _QUOTES = "\"“«„‚‘'"
 # followed by text (or by a space after a French «).
 # "Not after anything but a space, bracket or dash" covers the text's start in one look-behind.
 _QUOTE_OPEN = re.compile(rf"([{_QUOTES}])(?<![^\s(\[{{—–-][{_QUOTES}])(?:(?=\S)|(?<=«))")
-# The same for each quote mark. Most texts open quotations with one mark only, and a pattern
-# that opens with one character is scanned for it at C speed, where a set of them costs more.
-_QUOTE_OPEN_EACH = {
-    quote: re.compile(rf"({quote})(?<![^\s(\[{{—–-]{quote})(?:(?=\S)|(?<=«))") for quote in _QUOTES
-}
+
+
+@cache
+def _opening_of(quote: str) -> re.Pattern[str]:
+    """`_QUOTE_OPEN` for one quote mark, compiled when first needed.
+
+    Most texts open quotations with one mark only, and a pattern that opens with one character
+    is scanned for it at C speed, where a set of them costs more.
+    """
+    return re.compile(rf"({quote})(?<![^\s(\[{{—–-]{quote})(?:(?=\S)|(?<=«))")
 
 
 def _closing(marks: str) -> re.Pattern[str]:
@@ -219,10 +224,10 @@ def _sentence_ends(text: str, rules: _Rules) -> list[int]:
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     """(opening, closing) offsets of each complete, outermost quotation."""
     spans: list[tuple[int, int]] = []
-    opened = [quote for quote in _QUOTES if quote in text and _QUOTE_OPEN_EACH[quote].search(text)]
+    opened = [quote for quote in _QUOTES if quote in text and _opening_of(quote).search(text)]
     if not opened:
         return spans
-    opening_pattern = _QUOTE_OPEN_EACH[opened[0]] if len(opened) == 1 else _QUOTE_OPEN
+    opening_pattern = _opening_of(opened[0]) if len(opened) == 1 else _QUOTE_OPEN
     position = 0
     while True:
         opening = opening_pattern.search(text, position)
