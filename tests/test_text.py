@@ -149,3 +149,24 @@ def test_an_article_without_any_final_stop_keeps_its_text():
 )
 def test_a_caption_is_a_short_label_a_colon_and_a_description(sentence, caption):
     assert is_caption(sentence) is caption
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Please \u017fhare it, thanks.",  # a long s, which the case-blind pattern reads as "s"
+        "Find us on Faceboo\u212a now.",  # a Kelvin sign, read as "k"
+        "L\u0130NKED\u0130N and more.",  # a dotted capital I, read as "i"
+        "\u00c0 la carte: subscribe.",  # not ASCII, but nothing read as another letter
+        "SHARE it with everyone.",
+    ],
+)
+def test_chrome_words_are_found_in_any_case_and_spelling_the_pattern_accepts(line):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["The shares fell sharply today.", "Caf\u00e9 owners met in town.", "He said."]
+)
+def test_words_that_only_contain_chrome_words_are_not_chrome(line):
+    assert not is_furniture(line)
