@@ -222,7 +222,7 @@ def _title_rank(words: Sequence[str], actor: Actor) -> int | None:
         if at is not None:
             found = at if found is None else min(found, at)
     if found is None and actor.kind == PERSON and " " in actor.name:
-        # "kelly renee gissendaner" names Kelly Gissendaner: every word, in order, gaps allowed
+        # "anna maria lindqvist" names Anna Lindqvist: every word, in order, gaps allowed
         at = [words.index(part) if part in words else -1 for part in actor.name.lower().split()]
         if -1 not in at and at == sorted(at):
             found = at[0]

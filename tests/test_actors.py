@@ -99,8 +99,8 @@ def test_surname_alone_joins_the_full_name_from_another_article():
 
 
 def test_surname_in_the_article_beats_the_alias_book():
-    _, result = attribute("Denzel Washington won an award. Washington thanked his wife.")
-    assert result.actors["Denzel Washington"].mentions == 2
+    _, result = attribute("Marcus Washington won an award. Washington thanked his wife.")
+    assert result.actors["Marcus Washington"].mentions == 2
     assert "United States" not in result.actors
 
 
@@ -125,7 +125,7 @@ def test_bracketed_acronym_names_the_same_organisation():
 
 def test_portfolio_after_a_title_is_no_actor():
     documents, result = attribute(
-        "Lord Penrose, Minister for Defence Procurement, said he was disappointed."
+        "Lord Penrose, Minister for Coastal Planning, said he was disappointed."
     )
     assert result.points[(documents[0].id, 0)].primary == "Penrose"
     assert "Procurement" not in result.actors
@@ -622,8 +622,8 @@ def test_an_abbreviated_province_after_a_town_is_no_actor():
 
 
 def test_a_job_title_inside_a_run_splits_the_person_from_the_body():
-    text = "Carnegie Mellon Professor Raj Reddy said the idea was simple."
-    assert lead_primary(text) == "Raj Reddy"
+    text = "Stanhope Polytechnic Professor Anil Varma said the idea was simple."
+    assert lead_primary(text) == "Anil Varma"
 
 
 def test_a_company_described_as_one_is_an_organisation_even_after_in():
@@ -693,7 +693,7 @@ def test_strict_mode_refuses_what_the_loose_mode_guesses():
 
 
 def test_a_role_noun_before_two_names_makes_a_person_even_when_one_is_a_town():
-    assert lead_primary("Leicester wing Austin Healey hopes to win a recall.") == "Austin Healey"
+    assert lead_primary("Leicester wing Austin Pellow hopes to win a recall.") == "Austin Pellow"
 
 
 def test_a_lone_name_spoken_of_as_a_club_is_an_organisation():

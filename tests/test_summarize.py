@@ -266,23 +266,23 @@ def test_the_person_carries_over_sentences_that_speak_of_them_the_same_way():
 def test_a_person_is_named_with_the_title_the_article_gives_them():
     readable = Readable(
         document_of(
-            "The airline's chief executive, Rod Eddington, presented the results.",
+            "The airline's chief executive, Rod Ashworth, presented the results.",
             "He said fuel costs had risen by almost half.",
-            "Mr Eddington also promised lower fares on short flights.",
+            "Mr Ashworth also promised lower fares on short flights.",
         )
     )
-    assert readable.text(1) == "Mr Eddington said fuel costs had risen by almost half."
+    assert readable.text(1) == "Mr Ashworth said fuel costs had risen by almost half."
 
 
 def test_a_capitalised_word_is_no_second_person():
     readable = Readable(
         document_of(
-            'Mr Mallon branded the official No Campaign "two-bit Tories" outside its office.',
+            'Mr Calloway branded the rival campaign "a bunch of amateurs" outside its office.',
             "He said the campaign was run by people who did not care about the region.",
         )
     )
     assert readable.text(1) == (
-        "Mr Mallon said the campaign was run by people who did not care about the region."
+        "Mr Calloway said the campaign was run by people who did not care about the region."
     )
 
 
@@ -320,7 +320,7 @@ def test_a_leading_connective_is_dropped_when_the_rest_reads_alone():
         ("And prices rose again in March.", "Prices rose again in March."),
         ("However, the minister refused to comment.", "The minister refused to comment."),
         ("Meanwhile, shares in the bank fell by 3%.", "Shares in the bank fell by 3%."),
-        ("Also, said Mr Trainor, research goes on.", "Also, said Mr Trainor, research goes on."),
+        ("Also, said Mr Kessler, research goes on.", "Also, said Mr Kessler, research goes on."),
         ("However we vote, it will fail.", "However we vote, it will fail."),
         ("Instead, the firm will sell its shops.", "Instead, the firm will sell its shops."),
         ("Butter prices rose by a third in a year.", "Butter prices rose by a third in a year."),

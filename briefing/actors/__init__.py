@@ -136,7 +136,7 @@ def _gather(
         before = tokens[start - 1] if start else ""
         if before in QUOTE_MARKS or before == "‘":
             before = tokens[start - 2] if start > 1 else ""
-        described = before  # the noun a name is described by, past "the": "group The Bravery"
+        described = before  # the noun a name is described by, past "the": "group The Lanterns"
         if before in _ARTICLES:
             item.after_article += 1
             if start > 1:

@@ -121,8 +121,8 @@ def _mention_starting_near(
         return None
     first = candidates[0]
     if first.modifier or first.kind in (PLACE, ORGANISATION):
-        # "US National Security Adviser Jake Sullivan", "US aircraft firm Boeing", "BPI
-        # chairman Peter Jamieson": the name a country or a body describes is the actor,
+        # "US National Security Adviser Jake Sullivan", "US aircraft firm Boeing", "Norvik
+        # chairman Owen Ferris": the name a country or a body describes is the actor,
         # when only a title or a noun stands between.
         wanted = (PERSON,) if first.kind == ORGANISATION and not first.modifier else (
             PERSON, ORGANISATION)

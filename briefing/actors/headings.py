@@ -29,7 +29,7 @@ class Evidence:
     in_book: bool = False  # the alias book knows it
     gendered: bool = False  # a title or a given name tells a person's gender
     titled: bool = False  # a title stood before a mention ("Mr", "President")
-    after_article: int = 0  # mentions right after "the"/"a": "the Magic Roundabout"
+    after_article: int = 0  # mentions right after "the"/"a": "the Paper Lantern"
     after_work_noun: int = 0  # mentions right after "film", "album": a work's title
     in_headline: int = 0  # mentions in all-capital sentences (headlines, datelines)
     mentions: int = 0
@@ -75,7 +75,7 @@ def settled_kind(evidence: Evidence) -> str:
     """The kind the evidence supports: a "place" or "person" the articles keep describing as a
     company ("conglomerate Reliance"), and the gazetteer and given names do not claim, is an
     organisation; so is a town, or a lone name, spoken of as a sports side ("Liverpool
-    2-0", "Chelsea captain John Terry")."""
+    2-0", "Chelsea captain Sam Okafor")."""
     if (
         evidence.kind != ORGANISATION and evidence.after_company_noun
         and not evidence.known_place and not evidence.in_book and not evidence.gendered
@@ -87,7 +87,7 @@ def settled_kind(evidence: Evidence) -> str:
         evidence.kind == PERSON and " " not in evidence.name and evidence.in_score_line
         and not evidence.titled and not evidence.in_book
     ):
-        return ORGANISATION  # "Chelsea captain John Terry": a club, though a given name too
+        return ORGANISATION  # "Chelsea captain Sam Okafor": a club, though a given name too
     return evidence.kind
 
 
@@ -129,19 +129,20 @@ def _a_vessel(evidence: Evidence, context: Context) -> bool:
 
 
 def _a_person_with_no_sign_of_one(evidence: Evidence, context: Context) -> bool:
-    """Two or three capitalised words are not yet a person ("Finding Jesus", "Cotton Iran"):
+    """Two or three capitalised words are not yet a person ("Chasing Summer", "Baker Peru"):
     a title, a known given name, the surname used alone, or the alias book must say so."""
     if evidence.kind != PERSON or evidence.in_book or evidence.titled or evidence.gendered:
         return False
     if evidence.first_word_common:
-        return True  # "Finding Jesus": a common word opens it, and no given name
+        return True  # "Chasing Summer": a common word opens it, and no given name
     surname = _words(evidence)[-1]
     return not any(s == surname or s.endswith(f" {surname}") and s != evidence.name
                    for s in evidence.surfaces)
 
 
 def _a_title_inside_a_name(evidence: Evidence, context: Context) -> bool:
-    """"Carnegie Mellon Professor Raj Reddy": a job title inside means two names run together."""
+    """"Stanhope Polytechnic Professor Anil Varma": a job title inside means two names run
+    together."""
     if evidence.kind != PERSON or " " not in evidence.name:
         return False
     titles = word_set("person_titles", context.language)

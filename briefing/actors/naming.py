@@ -35,7 +35,7 @@ def document_names(
     A single word joins a longer name of the same document when only one fits: a person's
     whose surname (or, for a given name, first name) it is ("Sullivan" after "Jake
     Sullivan", "Gordon" after "Gordon Brown"; this beats the alias book, so
-    "Washington" after "Denzel Washington" stays the actor), or an organisation's that
+    "Washington" after "Marcus Washington" stays the actor), or an organisation's that
     contains it ("the Ministry" after "the Russian Ministry of Foreign Affairs").
     """
     acronyms = _bracketed_acronyms(sentences)

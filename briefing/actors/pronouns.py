@@ -1,7 +1,7 @@
 """One pronoun resolver: which person a "he", "she", "his" or "her" points back to.
 
 Two stages need it and must agree. Summarize rewords a dangling point ("He said ..." ->
-"Mr Eddington said ..."), which is only safe when the referent is certain: the strict
+"Mr Ashworth said ..."), which is only safe when the referent is certain: the strict
 mode (``strict_referent``). The actors stage files a point under whoever speaks in it,
 where a likely referent beats none: the loose mode (``loose_referent``). Both read the
 same pronoun table and the same gender rule (``gender_of``), kept here and nowhere else.
@@ -58,9 +58,9 @@ def gender_of(
 class Person:
     """Someone a sentence names, as a point would name them."""
 
-    name: str  # "Mr Eddington" when the article uses that form, else "Rod Eddington"
+    name: str  # "Mr Ashworth" when the article uses that form, else "Rod Ashworth"
     gender: str | None  # MALE, FEMALE, or None when nothing in the article says
-    possessive: bool  # named as "Rod Eddington's": a pronoun after may mean what is his
+    possessive: bool  # named as "Rod Ashworth's": a pronoun after may mean what is his
 
 
 def strict_referent(

@@ -385,11 +385,11 @@ def _strip_edges(
     if k < end and k > start and (tokens[k] in PERSON_TITLES or gaz.given(tokens[k])):
         start = k
     elif end - start > 1 and _demonym_like(tokens[start], gaz) and gaz.given(tokens[start + 1]):
-        start += 1  # "Dutchman Peter Wessels"
+        start += 1  # "Dutchman Peter Haverkamp"
     while start < end - 1 and tokens[start] in PERSON_TITLES:
         titled = titled or tokens[start] in STRONG_PERSON_TITLES
         start += 1
-    hint = PER if titled else None  # "Defence Procurement" is no person
+    hint = PER if titled else None  # "Coastal Planning" is no person
     if (
         start < end and tokens[start] in PERSON_TITLES and end - start == 1
         and tokens[start] not in memory.types
@@ -441,11 +441,11 @@ def _type_span(
     if len(words) == 2 and start > 0 and tokens[start - 1] in PERSON_NOUNS and (
         not _is_place(name, gaz, memory)
     ):
-        return PER  # "coach Ana Ruiz", "wing Austin Healey"
+        return PER  # "coach Ana Ruiz", "wing Austin Pellow"
     if several and _place_kind(first, gaz) and _common_nouns(words[1:], memory):
         return ORG  # "Ireland Steel", "Lyon Textile"
     if several and last.endswith("s") and _is_place(" ".join(words[:-1]), gaz, memory):
-        return ORG  # "Chicago Cubs"
+        return ORG  # "Toledo Herons"
     if last in LOC_SUFFIXES or (several and first in LOC_PREFIXES):
         return LOC
     if hint:
@@ -470,7 +470,7 @@ def _type_span(
     if start > 1 and tokens[start - 1] == "of" and tokens[start - 2].lower() in PLACE_OWNERS:
         return LOC  # "the city council of Riverton", "the mayor of Northfield"
     if end < len(tokens) and tokens[end] in PLACE_NOUNS:
-        return LOC  # "the Old Mill bridge", "Kings Cross station": a named place
+        return LOC  # "the Old Mill bridge", "Mill Cross station": a named place
     if several and last in TEAM_NAMES:
         return ORG  # "Harbour City won": a club, not a person
     if (
@@ -540,7 +540,7 @@ def _not_an_entity(
             start > 0 and tokens[start - 1] in POSSESSIVE_DETERMINERS and name not in gaz.countries
         )
     if _demonym_like(last, gaz) and name not in gaz.countries:
-        return True  # "South African", "Struggling Japanese": an adjective phrase, not a name
+        return True  # "South African", "Ailing Japanese": an adjective phrase, not a name
     if start > 0 and tokens[start - 1] in POSSESSIVE_DETERMINERS and name not in gaz.countries:
         return True  # "our Allies", "his Government": a common noun given a capital
     return (last in EVENT_SUFFIXES or not any(map(str.isalpha, name))
@@ -639,7 +639,7 @@ def _type_run(
         if _portfolio(tokens, part_start) and not (
             gaz.given(words[0]) or _is_place(" ".join(words), gaz, memory)
         ):
-            continue  # "Minister for Defence Procurement": part of a title, not a name
+            continue  # "Minister for Coastal Planning": part of a title, not a name
         kind = _type_span(words, tokens, start, end, hint, titled, gaz, memory)
         ambiguous = (  # a lone sentence-initial word; the length is the cheapest question
             end - start == 1
@@ -731,11 +731,11 @@ def _split_at_places(
         if not _is_place(head, gaz, memory) or not rest[0][:1].isupper():
             continue
         if len(rest) == 1 and rest[0].endswith("s") and rest[0][1:].islower():
-            return [(start, end)]  # a team: "Chicago Cubs"
+            return [(start, end)]  # a team: "Toledo Herons"
         if _common_nouns(rest, memory):
             return [(start, end)]  # a company named after its country: "Ireland Steel", "Air Asia"
         if end - start == 2 and start > 0 and tokens[start - 1] in PERSON_NOUNS:
-            return [(start, end)]  # "wing Austin Healey": a person, whatever "Austin" is
+            return [(start, end)]  # "wing Austin Pellow": a person, whatever "Austin" is
         return [(start, start + length), *_split_at_places(tokens, start + length, end, gaz,
                                                            memory)]
     return [(start, end)]
@@ -752,8 +752,8 @@ def _common_nouns(words: Sequence[str], memory: DocumentMemory) -> bool:
 
 def _split_at_titles(tokens: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
     """Split a run at a person's title inside it, or at a given name after an acronym:
-    "Carnegie Mellon Professor Raj Reddy" is a university and a professor, "EADS Philippe
-    Camus" a company and its chief. A run of titles, demonyms or places before the title
+    "Stanhope Polytechnic Professor Anil Varma" is a university and a professor, "Norvik Pierre
+    Lamotte" a company and its chief. A run of titles, demonyms or places before the title
     ("Israeli Prime Minister ...") is the title's own description and stays."""
     gaz = gazetteer()
     for k in range(start + 1, end - 1):
@@ -763,7 +763,7 @@ def _split_at_titles(tokens: Sequence[str], start: int, end: int) -> list[tuple[
         ):
             return [(start, k), (k, end)]
         if _is_upper_word(tokens[k - 1]) and gaz.given(tokens[k]) and tokens[k + 1][1:].islower():
-            return [(start, k), (k, end)]  # "EADS Philippe Camus": a company, then its man
+            return [(start, k), (k, end)]  # "Norvik Pierre Lamotte": a company, then its man
     return [(start, end)]
 
 

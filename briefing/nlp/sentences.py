@@ -409,7 +409,7 @@ def _run_on_parts(sentence: str, rules: _RunOnRules) -> list[str]:
         if not _LOWER_WORD.fullmatch(before) or before in rules.never_last:
             continue
         if label is not None and {w.lower() for w in label.split()} & rules.speech_verbs:
-            continue  # "... lawyer Ron Rakosky said: ...": a sentence
+            continue  # "... lawyer Ron Delacourt said: ...": a sentence
         cuts.append(candidate.end())
     if len(cuts) == 1:
         return [sentence]

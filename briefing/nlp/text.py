@@ -69,7 +69,7 @@ _INLINE_CHROME = re.compile(
 _SCROLL_HINT = "croll down for"
 _CREDIT_HINT = re.compile(r"\((?i:photo|picture|image|video)")
 # A dateline before the first word: "(CNN)", "LONDON (Reuters) -", "Canberra,
-# Australia (CNN) --", "Omaha, Nebraska (the Heartland Project)Text", "March 10, 2015 .".
+# Australia (CNN) --", "Omaha, Nebraska (the Prairie Desk)Text", "March 10, 2015 .".
 # After place words the bracket runs into the story's capital or into a dash or colon;
 # "The Harbour Commission (HC) has ..." spells out a name, and is the story.
 _DATELINE = re.compile(

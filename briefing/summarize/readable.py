@@ -155,7 +155,7 @@ def _quote_end(text: str, closers: str) -> int:
 # The pronoun table and the gender rule are the actors stage's: one resolver for both stages.
 _PRONOUN_GENDER = pronouns.PRONOUN_GENDER
 _POSSESSIVE_PRONOUNS = frozenset({"his", "her"})
-# "Mr Eddington": how an article names a person once introduced.
+# "Mr Ashworth": how an article names a person once introduced.
 _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr)\.? ([A-Z][\w'’-]+)")
 _FIRST_WORD = re.compile(r"[\w'’-]+")
 _TAIL_PRONOUN = re.compile(r"^(\W*(?:\w+\W+){0,2}?)(he|she)\b")
@@ -180,7 +180,7 @@ def drop_connective(text: str, language: str = "english") -> str:
     rest = rest.lstrip()
     following = _FIRST_WORD.match(rest)
     if not following or following.group().lower() in word_set("speech_verbs", language):
-        return text  # "Also, said Mr Trainor, ...": the rest is no sentence of its own
+        return text  # "Also, said Mr Kessler, ...": the rest is no sentence of its own
     return rest[:1].upper() + rest[1:]
 
 
@@ -259,8 +259,8 @@ def _people(document: Document, tagging: ner.Tagging | None = None) -> Sequence[
     """For each sentence, the people it names, as the actors stage's tagger finds them.
 
     A person's gender comes from a title the article gives them ("Mr
-    Eddington", "President Bush") or the given name of their full name
-    ("Rod Eddington"), else it stays unknown. They are named as the article
+    Ashworth", "President Bush") or the given name of their full name
+    ("Rod Ashworth"), else it stays unknown. They are named as the article
     names them with a title, else by their full name. A lone capitalised
     word with none of these is left out: the tagger's guess, not a person.
     """
