@@ -201,11 +201,11 @@ def _timeout(value: str) -> float:
 
 def _ca_file(value: str) -> Path | None:
     """A PEM file of CA certificates that TLS can load, checked before any connection."""
-    import ssl
-
     path = _optional_path(value)
     if path is None:
-        return None
+        return None  # the usual case: no need to load TLS to check nothing
+    import ssl
+
     try:
         ssl.create_default_context().load_verify_locations(cafile=str(path))
     except FileNotFoundError:
@@ -228,13 +228,13 @@ def _algorithm(value: str) -> str:
 
 def _aliases_file(value: str) -> Path | None:
     """A TOML alias book the actor stage can load, checked at start-up."""
+    path = _optional_path(value)
+    if path is None:
+        return None  # the usual case: the actor stage is not loaded just to check nothing
     import tomllib
 
     from briefing.actors import load_aliases
 
-    path = _optional_path(value)
-    if path is None:
-        return None
     if not path.is_file():
         raise ValueError("no such file")
     try:
@@ -293,11 +293,11 @@ def _clock_time(value: str) -> str:
 
 def _timezone(value: str) -> str | None:
     """An IANA zone name, checked against pytz (which the schedule library uses)."""
-    import pytz
-
     value = value.strip()
     if not value:
         return None  # the machine's own zone
+    import pytz
+
     try:
         pytz.timezone(value)
     except pytz.UnknownTimeZoneError:
