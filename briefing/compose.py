@@ -209,7 +209,7 @@ _WORD = re.compile(r"[\w.-]+(?:['’](?!s\b)\w+)*")  # a possessive 's is no par
 
 def _headline_words(title: str) -> list[str]:
     """The headline's words, lower-cased: case is ignored, as some feeds give headlines made
-    from a URL's slug ("Stern isis killings")."""
+    from a URL's slug ("Mayor harbour fire vote")."""
     return [w.lower() for w in _WORD.findall(title)]
 
 

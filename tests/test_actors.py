@@ -578,7 +578,7 @@ def test_a_reporting_outlet_is_the_source_not_the_actor():
 def test_an_outlet_whose_own_story_it_is_may_head_it():
     document = make_document("a0", "Reuters beat profit forecasts for the year. Revenues at "
                              "Reuters slipped as the dollar fell.")
-    titled = replace(document, article=replace(document.article, title="Weak dollar hits Reuters"))
+    titled = replace(document, article=replace(document.article, title="Strike hits Reuters"))
     points = [KeyPoint(titled.id, s.index, s.text, 1.0) for s in titled.sentences]
     assert find_actors([titled], points).actors["Reuters"].not_a_heading is None
 

@@ -362,7 +362,7 @@ def test_run_on_captions_are_cut_where_the_body_starts_again(paragraph, expected
     "sentence",
     [
         "The mayor told The Times that the hall would reopen.",  # a name, not an opener
-        "She starred in Lord of the Rings: The Return of the King last year.",
+        "She starred in Tales of the Marsh: The Return of the Heron last year.",
         'His lawyer Ann Webb said: "We will appeal."',
         "Fans waited in the rain and then it stopped.",
     ],

@@ -40,7 +40,7 @@ class Evidence:
     tagged_person: int = 0  # mentions the tagger read as a person's name
     in_score_line: int = 0  # mentions before a score or "manager", "fans": a sports side
     country: bool = False  # the gazetteer knows it as a country
-    in_title: bool = False  # an article's title names it: "Weak dollar hits Reuters"
+    in_title: bool = False  # an article's title names it: "Strike hits Reuters"
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def _a_work_or_event(evidence: Evidence, context: Context) -> bool:
 
 def _a_news_outlet(evidence: Evidence, context: Context) -> bool:
     """An outlet is where the story comes from, not whom it is about; unless a headline names
-    it, as when the story is the outlet's own ("Weak dollar hits Reuters")."""
+    it, as when the story is the outlet's own ("Strike hits Reuters")."""
     return (evidence.kind == ORGANISATION and not evidence.in_title
             and is_outlet(evidence.name, context.language))
 

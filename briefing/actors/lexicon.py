@@ -35,7 +35,7 @@ SPEECH_VERBS = word_set("speech_verbs")
 # After a sentence-initial word these show it is the subject, so likely a name: "Nike has".
 NAME_FOLLOWERS = word_set("name_followers")
 POSSESSIVE_DETERMINERS = word_set("possessive_determiners")
-# Words that never start a name, even mid-sentence ("U2's How to Dismantle a Bomb").
+# Words that never start a name, even mid-sentence ("Tide Road's How to Leave a City").
 FUNCTION_WORDS = word_set("function_words")
 # Cue words around a span that hint at a sports team (CoNLL ORG) rather than a place.
 TEAM_CUES = word_set("team_cues")

@@ -287,7 +287,7 @@ def _candidate_runs(tokens: Sequence[str]) -> list[tuple[int, int]]:
                 j += 3  # "Office of the Deputy Prime Minister"
                 continue
             if nxt in ("'s", "’s") and j + 1 < n and tokens[j + 1] in ORG_SUFFIXES:
-                j += 2  # "Tandry's Group", "Sainsbury's plc": the possessive is the name's
+                j += 2  # "Tandry's Group", "Hartley's plc": the possessive is the name's
                 continue
             if (
                 j + 1 < n

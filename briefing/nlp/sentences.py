@@ -333,7 +333,7 @@ def split_sentences(paragraph: str, language: str = "english") -> list[str]:
 # caption label ("... in 2011 Wrong move: The teacher ...") or a capitalised sentence
 # opener followed by a lower-case word ("... previously The price ..."). A capitalised
 # opener before another capital is a name ("told The Times") and no boundary, and no
-# sentence ends with an article or a preposition ("Lord of the Rings: The Return").
+# sentence ends with an article or a preposition ("Tales of the Marsh: The Return").
 @dataclass(frozen=True)
 class _RunOnRules:
     """What marks one language's run-on boundaries."""

@@ -80,7 +80,7 @@ _DATELINE = re.compile(
     r"December) \d{1,2}, \d{4}\s+(?=[-—–.:]))\s*(?:--|[-—–:.](?=\s))?\s*"
 )
 # A page header whose parts the page separated with " . " or " | ": "By . Author .",
-# "PUBLISHED: . 14:11 EST, 25 October 2013 .", "Last updated at 1:25 AM on 3rd August 2011 .".
+# "PUBLISHED: . 09:42 EST, 12 March 2014 .", "Last updated at 6:05 PM on 9th May 2012 .".
 _HEADER_SEPARATOR = re.compile(r"\s+[.|]\s+")
 _BYLINE_PART = re.compile(r"^(?:and |for )?[A-Z][\w'’-]*(?: (?:[A-Z][\w'’-]*|and|for|in|&))*$")
 _STAMP_PART = re.compile(
