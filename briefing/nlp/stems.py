@@ -77,7 +77,7 @@ def _stems(words: tuple[str, ...], language: str) -> tuple[str, ...]:
 class Terms(NamedTuple):
     """What the bag-of-words stages read of one sentence, made in one pass over it."""
 
-    count: int  # its words, stop words included: ``count_words``
+    word_count: int  # its words, stop words included: ``count_words``
     words: tuple[str, ...]  # its content words (not stop words), lower-cased, in order
     stems: tuple[str, ...]  # their stems, in order
 

@@ -11,6 +11,7 @@ stage can pick it as a key point.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 
 from briefing.models import Article, Document, Sentence
@@ -53,8 +54,9 @@ _CHROME_WORDS = re.compile(
 _FOLDS_TO_ASCII = "İıſK"
 # Calls to action that make a sentence furniture however long it runs on: a "Read more:"
 # link line glued to the next sentence is still a link line.
-_ACTION_OPENER = (r"\W*+(?:click here|read more\b|read next\b|scroll down|watch the video|"
-                  r"sign up (?:for|to) (?:our|the)|follow us\b|share this)")
+_ACTIONS = (r"click here", r"read more\b", r"read next\b", r"scroll down", r"watch the video",
+            r"sign up (?:for|to) (?:our|the)", r"follow us\b", r"share this")
+_ACTION_OPENER = rf"\W*+(?:{'|'.join(_ACTIONS)})"
 # The same calls standing inside a sentence, and credits in brackets: cut out, the rest kept.
 # Possessive: neither alternative starts with a space, so giving back none of the spaces
 # changes no match, and spares the engine retrying them at every space of the text.
@@ -104,9 +106,13 @@ _OPENING = re.compile(rf"(?P<action>(?i:{_ACTION_OPENER}))|{_LONGER}")
 _LONG = re.compile(_LONGER)
 # In a text that is all ASCII the ASCII classes match alike, and are quicker to test.
 _LONG_ASCII = re.compile(_LONGER, re.ASCII)
-# The letters a call to action can open with, as the case-blind pattern matches them: a text
-# that opens with any other letter or digit skips its eight alternatives.
-_ACTION_INITIALS = frozenset("cCrRsSſwWfF")
+# The letters a call to action can open with, as the case-blind pattern matches them (made
+# from _ACTIONS, so a new call is never skipped): a text that opens with any other letter or
+# digit skips their alternatives.
+_ACTION_INITIALS = frozenset(
+    letter for letter in (*string.ascii_letters, *_FOLDS_TO_ASCII)
+    if any(re.fullmatch(action[0], letter, re.IGNORECASE) for action in _ACTIONS)
+)
 
 
 def clean_text(raw: str) -> str:

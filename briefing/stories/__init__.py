@@ -323,8 +323,6 @@ def merge_points(
     articles. A point that several outlets carry outranks one only a single
     outlet has; among its wordings the best-ranked, then the shortest, is kept.
     """
-    if len(article_ids) == 1:
-        return _own_points(ranked.get(article_ids[0], ()), count, language, same_point, words)
     groups: list[dict] = []
     depth = max((len(ranked.get(a, ())) for a in article_ids), default=0)
     for rank in range(depth):
@@ -350,26 +348,6 @@ def merge_points(
             s for s in g["sources"] if s != g["best"].article_id))
         for g in chosen
     )
-
-
-def _own_points(
-    candidates: Sequence[KeyPoint],
-    count: int,
-    language: str,
-    same_point: float,
-    words: PointWords | None,
-) -> tuple[StoryPoint, ...]:
-    """merge_points for a story of one article, most stories: each group's first point, in
-    rank order, is its best-ranked and its rank, and every group has the one source, so the
-    groups' order is the ranking and only whether a point repeats an earlier one matters."""
-    kept: list[KeyPoint] = []
-    kept_words: list[frozenset[str]] = []
-    for point in candidates:
-        stems = point_stems(point, words, language)
-        if not any(overlap(stems, earlier) >= same_point for earlier in kept_words):
-            kept.append(point)
-            kept_words.append(stems)
-    return tuple(StoryPoint(point, (point.article_id,)) for point in kept[:count])
 
 
 def point_stems(point: KeyPoint, words: PointWords | None, language: str) -> frozenset[str]:

@@ -48,7 +48,7 @@ def candidates(document: Document, language: str) -> list[int]:
     """Positions of sentences long enough to be points (all of them if none is)."""
     sentences = document.sentences
     long_enough = [i for i, s in enumerate(sentences)
-                   if sentence_terms(s.text, language).count >= MIN_WORDS]
+                   if sentence_terms(s.text, language).word_count >= MIN_WORDS]
     return long_enough or list(range(len(sentences)))
 
 

@@ -143,7 +143,7 @@ def briefing_features(document: Document, language: str) -> Features:
     return Features(
         central=centrality([sentence.words for sentence in terms]),
         on_topic=title_overlap(stem_sets, title),
-        words=[sentence.count for sentence in terms],
+        words=[sentence.word_count for sentence in terms],
         stem_sets=stem_sets,
         lede=next(iter(candidates(document, language)), None),
         titled=bool(title),
@@ -247,7 +247,7 @@ def select_points(
     for i in sorted(candidates(document, language), key=lambda i: (-scores[i], i)):
         if len(chosen) == count:
             break
-        if sentence_terms(document.sentences[i].text, language).count > MAX_POINT_WORDS:
+        if sentence_terms(document.sentences[i].text, language).word_count > MAX_POINT_WORDS:
             continue
         if any(jaccard(stem_sets[i], stem_sets[j]) >= redundant for j, _, _ in chosen):
             continue
